@@ -1,0 +1,10 @@
+# External dependencies, all from Debian 12 packages installed by scripts/setup.
+find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBURING REQUIRED IMPORTED_TARGET liburing)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
+if(NFV_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

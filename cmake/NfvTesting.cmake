@@ -1,0 +1,18 @@
+# nfv_add_test(NAME SOURCES... LIBS... [LABEL unit|interop])
+#
+# One GoogleTest binary per tested concept group; every TEST becomes its own ctest entry carrying
+# the label (default `unit`). Interop tests skip themselves (GTEST_SKIP with a reason) when they
+# lack root or /dev/net/tun.
+function(nfv_add_test name)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;LIBS" ${ARGN})
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock
+                                        nfv::warnings)
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS ${ARG_LABEL}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endfunction()
