@@ -1,0 +1,1 @@
+# dns fuzz targets

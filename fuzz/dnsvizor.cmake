@@ -1,0 +1,1 @@
+# dnsvizor fuzz targets

@@ -1,0 +1,1 @@
+# DNS codec sources (net/src/dns).
