@@ -1,1 +1,13 @@
-# nfv::platform_io: the io_uring event loop, sockets, TUN and signals (filled in by the event-loop work).
+# nfv::platform_io: the io_uring event loop, sockets, TUN and signals. Runtime code only; protocol
+# cores never link it.
+add_library(nfv_platform_io STATIC
+  src/io/error.cpp
+  src/io/event_loop.cpp
+  src/io/socket_address.cpp
+  src/io/timer_queue.cpp
+  src/io/unique_fd.cpp
+)
+add_library(nfv::platform_io ALIAS nfv_platform_io)
+target_include_directories(nfv_platform_io PUBLIC include)
+target_link_libraries(nfv_platform_io PUBLIC nfv::platform PkgConfig::LIBURING
+                                      PRIVATE nfv::warnings)

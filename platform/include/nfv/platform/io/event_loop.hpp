@@ -1,0 +1,172 @@
+// EventLoop: the io_uring event loop every runtime layer uses to touch the OS.
+//
+// Threading: ONE EventLoop PER THREAD. An EventLoop and every io object attached to it (Watch,
+// UdpSocket, TcpStream, TcpListener, TunDevice, SignalWatcher) must be created, used and destroyed
+// on the thread that runs the loop; nothing here is thread-safe. Destroy the io objects before
+// the loop.
+//
+// Model: readiness through io_uring. Each fd is watched with a (multishot) IORING_OP_POLL_ADD; when
+// it becomes ready the owning object drains it with batching system calls (recvmmsg, sendmmsg,
+// read/write loops). Why readiness rather than completion-based reads:
+//   * the kernel never holds pointers into our buffers, so destroying an object only has to
+//     cancel a poll (stale completions are recognised by a generation and ignored), with no
+//     in-flight I/O into freed memory;
+//   * one mechanism serves UDP, TCP, TUN and signalfd alike, and maps one-to-one onto the
+//     unikernel target's "wait for the tap fd" call;
+//   * batching comes from recvmmsg/sendmmsg into fixed, pre-allocated pools, so there is no
+//     allocation per packet, and a slow consumer leaves data in the kernel (back-pressure)
+//     instead of exhausting a provided-buffer ring (ENOBUFS, re-arm protocol).
+// Timers come from a TimerQueue; the wait in run_once() is io_uring_submit_and_wait_timeout() with
+// the time to the nearest deadline (an io_uring timeout, passed as the EXT_ARG wait argument).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <liburing.h>
+
+#include "nfv/platform/clock.hpp"
+#include "nfv/platform/io/error.hpp"
+#include "nfv/platform/io/timer_queue.hpp"
+
+namespace nfv::platform::io {
+
+class EventLoop;
+
+/// Implemented by io objects: receives readiness for the watches it owns. `tag` is the value the
+/// object gave its Watch, so one object can own several (e.g. read and write).
+class PollTarget {
+public:
+    PollTarget() = default;
+    PollTarget(const PollTarget&) = delete;
+    PollTarget& operator=(const PollTarget&) = delete;
+
+    /// The fd is ready: `revents` is a poll(2) mask (POLLIN, POLLOUT, POLLERR, POLLHUP ...).
+    /// The callee may destroy itself (and so its Watch) inside this call.
+    virtual void on_ready(int tag, std::uint32_t revents) = 0;
+    /// Called once per loop iteration, before the loop blocks, after Watch::request_flush().
+    virtual void on_flush(int /*tag*/) {}
+
+protected:
+    ~PollTarget() = default;
+    PollTarget(PollTarget&&) = default;
+    PollTarget& operator=(PollTarget&&) = default;
+};
+
+/// A registration of one PollTarget with the loop; RAII (the destructor cancels any armed poll).
+/// This is the building block of the io objects; applications normally use those instead.
+class Watch {
+public:
+    Watch(EventLoop& loop, PollTarget& target, int tag);
+    Watch(const Watch&) = delete;
+    Watch& operator=(const Watch&) = delete;
+    ~Watch();
+
+    /// Starts watching `fd` for `events` (POLLIN / POLLOUT ...). A multishot watch stays armed
+    /// until disarm() (the loop re-arms it if the kernel ends it); a one-shot watch fires once.
+    /// Re-arming an armed watch replaces the previous arm.
+    void arm(int fd, std::uint32_t events, bool multishot);
+    /// Stops watching; no further on_ready() for the previous arm. No-op when not armed.
+    void disarm();
+    [[nodiscard]] bool armed() const;
+    /// Asks the loop to call on_ready(tag, revents) again in the next iteration without blocking
+    /// (used when an object stopped draining early to bound the work done per wake-up).
+    void defer(std::uint32_t revents);
+    /// Asks the loop to call on_flush(tag) before it next blocks (coalesces sends per wake-up).
+    void request_flush();
+
+private:
+    EventLoop& loop_;
+    std::uint32_t slot_;
+};
+
+struct EventLoopOptions {
+    unsigned queue_depth = 256;  // io_uring submission queue entries
+};
+
+struct EventLoopStats {
+    std::uint64_t iterations = 0;   // run_once() calls
+    std::uint64_t wakeups = 0;      // iterations that returned with at least one completion
+    std::uint64_t completions = 0;  // CQEs processed
+    std::uint64_t timers_fired = 0;
+};
+
+class EventLoop {
+public:
+    /// Creates the io_uring instance. `clock` must outlive the loop; timers are measured on it.
+    [[nodiscard]] static IoResult<std::unique_ptr<EventLoop>> create(Clock& clock,
+                                                                     EventLoopOptions options = {});
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+    ~EventLoop();
+
+    /// Runs iterations until stop() is called (from a callback). Returns the first io_uring
+    /// failure, if any.
+    IoResult<void> run();
+    /// Makes run() return after the current iteration. Loop thread only.
+    void stop() { stop_requested_ = true; }
+
+    /// One iteration: flush queued sends, wait for completions up to `timeout` (nullopt = until
+    /// something happens; zero = just poll) and the nearest timer deadline, then dispatch every
+    /// ready completion, deferred readiness and due timer. Returns the number of callbacks run
+    /// (readiness dispatches + timers), 0 on timeout.
+    IoResult<std::size_t> run_once(std::optional<Duration> timeout);
+
+    /// Timers: `callback` runs on the loop thread once clock().now() >= deadline.
+    TimerId add_timer(Instant deadline, TimerCallback callback);
+    TimerId add_timer_after(Duration delay, TimerCallback callback);
+    /// False if the timer already fired or was cancelled.
+    bool cancel_timer(TimerId id);
+
+    [[nodiscard]] Clock& clock() { return clock_; }
+    [[nodiscard]] Instant now() { return clock_.now(); }
+    [[nodiscard]] const EventLoopStats& stats() const { return stats_; }
+
+private:
+    friend class Watch;
+    struct Slot {
+        PollTarget* target = nullptr;
+        int tag = 0;
+        int fd = -1;
+        std::uint32_t events = 0;
+        std::uint32_t arm = 0;         // id of the current arm; 0 = not armed
+        std::uint32_t generation = 1;  // bumped when the slot is freed (for deferred work)
+        bool multishot = false;
+        bool in_use = false;
+        bool flush_requested = false;
+    };
+    struct Pending {  // deferred readiness or flush request
+        std::uint32_t slot;
+        std::uint32_t generation;
+        std::uint32_t revents;
+    };
+
+    EventLoop(Clock& clock, const io_uring& ring);
+    std::uint32_t add_slot(PollTarget& target, int tag);
+    void remove_slot(std::uint32_t slot);
+    void arm_slot(std::uint32_t slot);
+    void disarm_slot(std::uint32_t slot);
+    io_uring_sqe* get_sqe();
+    bool handle_completion(std::uint64_t user_data, std::int32_t result, std::uint32_t flags);
+    std::size_t run_deferred();
+    std::size_t run_timers();
+    void run_flushes();
+
+    Clock& clock_;
+    io_uring ring_;
+    TimerQueue timers_;
+    std::vector<Slot> slots_;
+    std::vector<std::uint32_t> free_slots_;
+    std::vector<Pending> deferred_;
+    std::vector<Pending> deferred_running_;
+    std::vector<Pending> flushes_;
+    std::vector<Pending> flushes_running_;
+    std::uint32_t next_arm_ = 1;
+    bool stop_requested_ = false;
+    EventLoopStats stats_;
+};
+
+}  // namespace nfv::platform::io
