@@ -159,7 +159,13 @@ Result<std::vector<std::byte>, DnsError> serialize(const Message& message, std::
         opt_size = opt.size();
     }
 
-    std::vector<std::byte> buffer(kMaxMessageSize);
+    if (opt_size > max_size) {
+        return Unexpected(DnsError::kDoesNotFit);
+    }
+    // The buffer is exactly the room left for everything but OPT, so a record that does not fit
+    // overflows the writer and is dropped, together with every record after it. Cutting at a
+    // record boundary is exact because compression pointers only ever point backwards.
+    std::vector<std::byte> buffer(max_size - opt_size);
     ByteWriter out(buffer);
     NameCompressor compressor;
     WireHeader wire{message.header, static_cast<std::uint16_t>(message.questions.size()), 0, 0, 0};
@@ -169,34 +175,27 @@ Result<std::vector<std::byte>, DnsError> serialize(const Message& message, std::
         out.write_u16(static_cast<std::uint16_t>(question.type));
         out.write_u16(static_cast<std::uint16_t>(question.rclass));
     }
-    if (out.overflowed() || out.position() + opt_size > max_size) {
+    if (out.overflowed()) {
         return Unexpected(DnsError::kDoesNotFit);
     }
 
-    // Write every record, remembering where each one ends; records are cut at those offsets.
-    // Cutting is exact because compression pointers only ever point backwards.
-    const std::vector<const std::vector<ResourceRecord>*> sections = {
+    const std::array<const std::vector<ResourceRecord>*, 3> sections = {
         &message.answers, &message.authorities, &message.additionals};
-    const std::size_t limit = max_size - opt_size;
     std::size_t end = out.position();
     std::array<std::size_t, 3> kept{};
-    bool dropped = false;
-    for (std::size_t s = 0; s < sections.size(); ++s) {
+    for (std::size_t s = 0; s < sections.size() && !out.overflowed(); ++s) {
         if (sections[s]->size() > kMaxCount) {
             return Unexpected(DnsError::kTooLarge);
         }
         for (const auto& record : *sections[s]) {
-            if (!dropped) {
-                if (auto ok = write_record(record, out, compressor); !ok) {
-                    return Unexpected(ok.error());
-                }
-                if (!out.overflowed() && out.position() <= limit) {
-                    end = out.position();
-                    ++kept[s];
-                    continue;
-                }
-                dropped = true;
+            if (auto ok = write_record(record, out, compressor); !ok) {
+                return Unexpected(ok.error());
             }
+            if (out.overflowed()) {
+                break;
+            }
+            end = out.position();
+            ++kept[s];
         }
     }
     const bool answer_cut =
