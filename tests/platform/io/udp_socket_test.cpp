@@ -1,0 +1,192 @@
+#include "nfv/platform/io/udp_socket.hpp"
+
+#include <string>
+#include <vector>
+
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "loop_test_util.hpp"
+
+namespace nfv::platform::io {
+namespace {
+
+using test::bytes_of;
+using test::LoopFixture;
+using test::text_of;
+
+SocketAddress loopback4(std::uint16_t port = 0) {
+    return *SocketAddress::parse("127.0.0.1", port);
+}
+
+struct Received {
+    std::vector<std::string> payloads;
+    std::vector<SocketAddress> peers;
+    int batches = 0;
+    UdpReceiveHandler handler() {
+        return [this](std::span<const ReceivedDatagram> batch) {
+            ++batches;
+            for (const auto& d : batch) {
+                payloads.push_back(text_of(d.payload));
+                peers.push_back(d.peer);
+            }
+        };
+    }
+};
+
+TEST(UdpSocket, BindsIpv4WithKernelChosenPort) {
+    LoopFixture f;
+    Received rx;
+    auto socket = UdpSocket::bind(*f.loop, loopback4(), {}, rx.handler());
+    ASSERT_TRUE(socket) << socket.error().message();
+    EXPECT_EQ((*socket)->local_address().family(), AF_INET);
+    EXPECT_NE((*socket)->local_address().port(), 0);
+}
+
+TEST(UdpSocket, BindConflictReportsErrnoAndCall) {
+    LoopFixture f;
+    Received rx;
+    UdpOptions exclusive;
+    exclusive.reuse_address = false;
+    auto first = UdpSocket::bind(*f.loop, loopback4(), exclusive, rx.handler());
+    ASSERT_TRUE(first);
+    auto second = UdpSocket::bind(*f.loop, (*first)->local_address(), exclusive, rx.handler());
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().error_number, EADDRINUSE);
+    EXPECT_STREQ(second.error().operation, "bind");
+}
+
+TEST(UdpSocket, RoundTripOverIpv4AndIpv6) {
+    for (const char* ip : {"127.0.0.1", "::1"}) {
+        SCOPED_TRACE(ip);
+        LoopFixture f;
+        Received a_rx;
+        Received b_rx;
+        UdpOptions options;
+        options.receive_buffer_bytes = 1 << 20;
+        options.send_buffer_bytes = 1 << 20;
+        auto a = UdpSocket::bind(*f.loop, *SocketAddress::parse(ip, 0), options, a_rx.handler());
+        auto b = UdpSocket::bind(*f.loop, *SocketAddress::parse(ip, 0), options, b_rx.handler());
+        ASSERT_TRUE(a) << a.error().message();
+        ASSERT_TRUE(b) << b.error().message();
+        auto sent = (*a)->send_to((*b)->local_address(), bytes_of("ping"));
+        ASSERT_TRUE(sent);
+        EXPECT_EQ(*sent, SendStatus::kQueued);
+        ASSERT_TRUE(f.run_until([&] { return b_rx.payloads.size() == 1; }));
+        EXPECT_EQ(b_rx.payloads[0], "ping");
+        EXPECT_EQ(b_rx.peers[0], (*a)->local_address());
+        // Reply to the address the datagram came from.
+        ASSERT_TRUE((*b)->send_to(b_rx.peers[0], bytes_of("pong")));
+        ASSERT_TRUE(f.run_until([&] { return a_rx.payloads.size() == 1; }));
+        EXPECT_EQ(a_rx.payloads[0], "pong");
+    }
+}
+
+TEST(UdpSocket, DeliversManyDatagramsInOneBatch) {
+    LoopFixture f;
+    Received rx;
+    auto socket = UdpSocket::bind(*f.loop, loopback4(), {}, rx.handler());
+    ASSERT_TRUE(socket);
+    // A plain blocking socket queues 20 datagrams before the loop looks.
+    const int raw = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(raw, 0);
+    const SocketAddress to = (*socket)->local_address();
+    for (int i = 0; i < 20; ++i) {
+        const std::string text = "datagram " + std::to_string(i);
+        ASSERT_EQ(::sendto(raw, text.data(), text.size(), 0, to.data(), to.length()),
+                  static_cast<ssize_t>(text.size()));
+    }
+    ::close(raw);
+    ASSERT_TRUE(f.run_until([&] { return rx.payloads.size() == 20; }));
+    EXPECT_EQ(rx.batches, 1);
+    EXPECT_EQ((*socket)->stats().receive_calls, 1U);
+    for (int i = 0; i < 20; ++i) {
+        EXPECT_EQ(rx.payloads[static_cast<std::size_t>(i)], "datagram " + std::to_string(i));
+    }
+}
+
+TEST(UdpSocket, OversizedDatagramIsDroppedAndCounted) {
+    LoopFixture f;
+    Received rx;
+    UdpOptions small;
+    small.max_datagram_size = 64;
+    auto receiver = UdpSocket::bind(*f.loop, loopback4(), small, rx.handler());
+    Received ignore;
+    auto sender = UdpSocket::bind(*f.loop, loopback4(), {}, ignore.handler());
+    ASSERT_TRUE(receiver);
+    ASSERT_TRUE(sender);
+    ASSERT_TRUE((*sender)->send_to((*receiver)->local_address(), bytes_of(std::string(100, 'x'))));
+    ASSERT_TRUE((*sender)->send_to((*receiver)->local_address(), bytes_of("fits")));
+    ASSERT_TRUE(f.run_until([&] { return !rx.payloads.empty(); }));
+    EXPECT_EQ(rx.payloads, (std::vector<std::string>{"fits"}));
+    EXPECT_EQ((*receiver)->stats().truncated, 1U);
+}
+
+TEST(UdpSocket, FullSendQueueRefusesThenReportsWritable) {
+    LoopFixture f;
+    Received rx;
+    Received ignore;
+    UdpOptions tiny;
+    tiny.send_queue_datagrams = 4;
+    auto sender = UdpSocket::bind(*f.loop, loopback4(), tiny, ignore.handler());
+    auto receiver = UdpSocket::bind(*f.loop, loopback4(), {}, rx.handler());
+    ASSERT_TRUE(sender);
+    ASSERT_TRUE(receiver);
+    int writable = 0;
+    (*sender)->set_on_writable([&] { ++writable; });
+    const SocketAddress to = (*receiver)->local_address();
+    for (int i = 0; i < 4; ++i) {
+        auto status = (*sender)->send_to(to, bytes_of("q" + std::to_string(i)));
+        ASSERT_TRUE(status);
+        EXPECT_EQ(*status, SendStatus::kQueued);
+    }
+    auto refused = (*sender)->send_to(to, bytes_of("q4"));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(*refused, SendStatus::kQueueFull);
+    EXPECT_EQ((*sender)->queued(), 4U);
+    ASSERT_TRUE(f.run_until([&] { return rx.payloads.size() == 4 && writable == 1; }));
+    EXPECT_EQ((*sender)->queued(), 0U);
+    EXPECT_EQ(rx.payloads, (std::vector<std::string>{"q0", "q1", "q2", "q3"}));
+    EXPECT_EQ((*sender)->stats().send_calls, 1U);  // one sendmmsg for the whole queue
+}
+
+TEST(UdpSocket, RejectsOversizedPayloadAndWrongFamily) {
+    LoopFixture f;
+    Received ignore;
+    UdpOptions tiny;
+    tiny.send_queue_bytes = 16;
+    auto sender = UdpSocket::bind(*f.loop, loopback4(), tiny, ignore.handler());
+    ASSERT_TRUE(sender);
+    auto too_big = (*sender)->send_to(loopback4(9), bytes_of(std::string(17, 'x')));
+    ASSERT_FALSE(too_big);
+    EXPECT_EQ(too_big.error().error_number, EMSGSIZE);
+    auto wrong = (*sender)->send_to(*SocketAddress::parse("::1", 9), bytes_of("x"));
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().error_number, EAFNOSUPPORT);
+}
+
+TEST(UdpSocket, HandlerMayDestroySocket) {
+    LoopFixture f;
+    std::unique_ptr<UdpSocket> receiver;
+    int calls = 0;
+    auto bound = UdpSocket::bind(*f.loop, loopback4(), {}, [&](auto) {
+        ++calls;
+        receiver.reset();
+    });
+    ASSERT_TRUE(bound);
+    receiver = std::move(*bound);
+    Received ignore;
+    auto sender = UdpSocket::bind(*f.loop, loopback4(), {}, ignore.handler());
+    ASSERT_TRUE(sender);
+    ASSERT_TRUE((*sender)->send_to(receiver->local_address(), bytes_of("bye")));
+    ASSERT_TRUE(f.run_until([&] { return receiver == nullptr; }));
+    EXPECT_EQ(calls, 1);
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(f.loop->run_once(std::chrono::milliseconds(5)));
+    }
+}
+
+}  // namespace
+}  // namespace nfv::platform::io
