@@ -5,6 +5,7 @@ add_library(nfv_platform_io STATIC
   src/io/event_loop.cpp
   src/io/socket_address.cpp
   src/io/timer_queue.cpp
+  src/io/signal_watcher.cpp
   src/io/socket_util.cpp
   src/io/udp_socket.cpp
   src/io/unique_fd.cpp
