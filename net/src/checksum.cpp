@@ -1,0 +1,129 @@
+#include "nfv/net/checksum.hpp"
+
+namespace nfv::net {
+
+namespace {
+
+std::uint16_t fold(std::uint64_t sum) {
+    while ((sum >> 16U) != 0) {
+        sum = (sum & 0xffffU) + (sum >> 16U);
+    }
+    return static_cast<std::uint16_t>(sum);
+}
+
+}  // namespace
+
+void ChecksumAccumulator::add_byte(std::uint8_t value) {
+    // Even stream positions are the high byte of a word, odd positions the low byte.
+    sum_ += odd_ ? value : (static_cast<std::uint64_t>(value) << 8U);
+    odd_ = !odd_;
+}
+
+void ChecksumAccumulator::add(std::span<const std::byte> bytes) {
+    if (odd_ && !bytes.empty()) {
+        add_byte(std::to_integer<std::uint8_t>(bytes[0]));
+        bytes = bytes.subspan(1);
+    }
+    // Aligned now: whole words. A 64-bit sum of 16-bit words cannot overflow for any span that
+    // fits in memory (2^48 words), so folding waits until sum().
+    std::uint64_t sum = 0;
+    std::size_t i = 0;
+    for (; i + 1 < bytes.size(); i += 2) {
+        sum += (std::to_integer<std::uint64_t>(bytes[i]) << 8U) |
+               std::to_integer<std::uint64_t>(bytes[i + 1]);
+    }
+    sum_ += sum;
+    if (i < bytes.size()) {
+        add_byte(std::to_integer<std::uint8_t>(bytes[i]));
+    }
+}
+
+void ChecksumAccumulator::add_u16(std::uint16_t value) {
+    add_byte(static_cast<std::uint8_t>(value >> 8U));
+    add_byte(static_cast<std::uint8_t>(value & 0xffU));
+}
+
+void ChecksumAccumulator::add_u32(std::uint32_t value) {
+    add_u16(static_cast<std::uint16_t>(value >> 16U));
+    add_u16(static_cast<std::uint16_t>(value & 0xffffU));
+}
+
+std::uint16_t ChecksumAccumulator::sum() const {
+    return fold(sum_);
+}
+
+std::uint16_t internet_checksum(std::span<const std::byte> bytes) {
+    ChecksumAccumulator acc;
+    acc.add(bytes);
+    return acc.finish();
+}
+
+void add_ipv4_pseudo_header(ChecksumAccumulator& acc, Ipv4Address source, Ipv4Address destination,
+                            std::uint8_t protocol, std::uint16_t length) {
+    acc.add_u32(source.to_u32());
+    acc.add_u32(destination.to_u32());
+    acc.add_u16(protocol);
+    acc.add_u16(length);
+}
+
+void add_ipv6_pseudo_header(ChecksumAccumulator& acc, const Ipv6Address& source,
+                            const Ipv6Address& destination, std::uint8_t next_header,
+                            std::uint32_t length) {
+    const auto src = source.octets();
+    const auto dst = destination.octets();
+    acc.add(std::as_bytes(std::span(src)));
+    acc.add(std::as_bytes(std::span(dst)));
+    acc.add_u32(length);
+    acc.add_u32(next_header);
+}
+
+std::uint16_t ipv4_transport_checksum(Ipv4Address source, Ipv4Address destination,
+                                      std::uint8_t protocol, std::span<const std::byte> segment) {
+    ChecksumAccumulator acc;
+    add_ipv4_pseudo_header(acc, source, destination, protocol,
+                           static_cast<std::uint16_t>(segment.size()));
+    acc.add(segment);
+    return acc.finish();
+}
+
+std::uint16_t ipv6_transport_checksum(const Ipv6Address& source, const Ipv6Address& destination,
+                                      std::uint8_t next_header,
+                                      std::span<const std::byte> segment) {
+    ChecksumAccumulator acc;
+    add_ipv6_pseudo_header(acc, source, destination, next_header,
+                           static_cast<std::uint32_t>(segment.size()));
+    acc.add(segment);
+    return acc.finish();
+}
+
+std::uint16_t checksum_update(std::uint16_t old_checksum, std::uint16_t old_word,
+                              std::uint16_t new_word) {
+    const std::uint64_t sum = static_cast<std::uint16_t>(~old_checksum) +
+                              static_cast<std::uint64_t>(static_cast<std::uint16_t>(~old_word)) +
+                              new_word;
+    return static_cast<std::uint16_t>(~fold(sum));
+}
+
+std::uint16_t checksum_update_u32(std::uint16_t old_checksum, std::uint32_t old_value,
+                                  std::uint32_t new_value) {
+    const auto high = checksum_update(old_checksum, static_cast<std::uint16_t>(old_value >> 16U),
+                                      static_cast<std::uint16_t>(new_value >> 16U));
+    return checksum_update(high, static_cast<std::uint16_t>(old_value & 0xffffU),
+                           static_cast<std::uint16_t>(new_value & 0xffffU));
+}
+
+std::uint16_t checksum_update(std::uint16_t old_checksum, Ipv4Address old_address,
+                              Ipv4Address new_address) {
+    return checksum_update_u32(old_checksum, old_address.to_u32(), new_address.to_u32());
+}
+
+std::uint16_t checksum_update(std::uint16_t old_checksum, const Ipv6Address& old_address,
+                              const Ipv6Address& new_address) {
+    std::uint16_t checksum = old_checksum;
+    for (std::size_t i = 0; i < 8; ++i) {
+        checksum = checksum_update(checksum, old_address.group(i), new_address.group(i));
+    }
+    return checksum;
+}
+
+}  // namespace nfv::net
