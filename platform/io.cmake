@@ -4,6 +4,8 @@ add_library(nfv_platform_io STATIC
   src/io/error.cpp
   src/io/event_loop.cpp
   src/io/socket_address.cpp
+  src/io/tcp_listener.cpp
+  src/io/tcp_stream.cpp
   src/io/timer_queue.cpp
   src/io/signal_watcher.cpp
   src/io/socket_util.cpp

@@ -1,0 +1,97 @@
+// TcpStream: one TCP connection driven by an EventLoop, callback-based.
+//
+// Reads: while the stream is open a multishot poll reports readability and the stream read()s
+// into its own fixed buffer (allocated once per stream), calling on_data for each chunk; the span
+// is valid only during the call. A read of 0 bytes means the peer half-closed: on_peer_closed
+// fires once and reading stops (writing may continue: half-close).
+// Writes: write() never blocks and never writes partially from the caller's point of view: what the
+// kernel does not take at once is copied to an internal buffer and written when the socket is
+// writable, in order, until all of it is written. on_drained fires whenever that buffer empties.
+// shutdown_write() sends FIN (SHUT_WR) after all queued bytes have been written.
+// Errors: a failing call made by the caller returns IoError; an asynchronous failure (connect
+// refused, reset by peer, EPIPE while flushing) calls on_error once, after which the stream is
+// dead (no more callbacks) and should be destroyed. close() (or the destructor) closes at once,
+// dropping unwritten bytes, and no callback fires afterwards.
+// Every callback may destroy the stream.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "nfv/platform/io/error.hpp"
+#include "nfv/platform/io/event_loop.hpp"
+#include "nfv/platform/io/socket_address.hpp"
+#include "nfv/platform/io/unique_fd.hpp"
+
+namespace nfv::platform::io {
+
+struct TcpCallbacks {
+    std::function<void()> on_connected;                       // connect() succeeded
+    std::function<void(std::span<const std::byte>)> on_data;  // bytes arrived
+    std::function<void()> on_peer_closed;                     // EOF: the peer sent FIN
+    std::function<void(const IoError&)> on_error;             // the stream is dead
+    std::function<void()> on_drained;                         // write buffer emptied
+};
+
+class TcpStream final : private PollTarget {
+public:
+    /// Starts a non-blocking connect to `peer`; on_connected or on_error reports the outcome.
+    /// Bytes written before the connection completes are queued and sent afterwards.
+    [[nodiscard]] static IoResult<std::unique_ptr<TcpStream>> connect(EventLoop& loop,
+                                                                      const SocketAddress& peer,
+                                                                      TcpCallbacks callbacks);
+    /// Wraps an accepted, non-blocking connection (from TcpListener) and starts reading.
+    [[nodiscard]] static std::unique_ptr<TcpStream> adopt(EventLoop& loop, UniqueFd connection,
+                                                          TcpCallbacks callbacks);
+    ~TcpStream();
+    TcpStream(const TcpStream&) = delete;
+    TcpStream& operator=(const TcpStream&) = delete;
+
+    /// Writes all of `data` eventually (see above). Fails with EPIPE after shutdown_write() or
+    /// close(), or with the errno of an immediate send failure (the stream is then dead too).
+    [[nodiscard]] IoResult<void> write(std::span<const std::byte> data);
+    /// Half-close: FIN once every queued byte is written. Reading continues.
+    [[nodiscard]] IoResult<void> shutdown_write();
+    /// Closes the socket now; unwritten bytes are dropped; no further callbacks.
+    void close();
+
+    [[nodiscard]] std::size_t pending_write_bytes() const { return out_.size() - out_head_; }
+    [[nodiscard]] bool connected() const { return state_ == State::kOpen; }
+    [[nodiscard]] int fd() const { return fd_.get(); }
+
+    static constexpr std::size_t kReadBufferSize = 64 * 1024;
+    static constexpr int kMaxReadsPerWakeup = 16;
+
+private:
+    enum class State { kConnecting, kOpen, kDead };
+    enum Tag : int { kRead = 0, kWrite = 1 };
+
+    TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks callbacks);
+    void on_ready(int tag, std::uint32_t revents) override;
+    void on_connect_complete();
+    void on_readable();
+    // Writes buffered bytes; returns false if the stream died (or was destroyed) meanwhile.
+    bool flush_output();
+    void fail(const IoError& error);
+    // Calls `callback` with a destruction guard; returns false if the stream was destroyed.
+    template <typename F, typename... Args>
+    bool invoke(F& callback, Args&&... args);
+
+    UniqueFd fd_;
+    State state_;
+    TcpCallbacks callbacks_;
+    Watch read_watch_;
+    Watch write_watch_;
+    std::vector<std::byte> read_buffer_;
+    std::vector<std::byte> out_;
+    std::size_t out_head_ = 0;
+    bool shutdown_requested_ = false;
+    bool write_shut_ = false;
+    bool* destroyed_flag_ = nullptr;
+};
+
+}  // namespace nfv::platform::io

@@ -1,0 +1,240 @@
+#include "nfv/platform/io/tcp_stream.hpp"
+
+#include <cerrno>
+#include <utility>
+
+#include <sys/socket.h>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include "socket_util.hpp"
+
+namespace nfv::platform::io {
+
+IoResult<std::unique_ptr<TcpStream>> TcpStream::connect(EventLoop& loop, const SocketAddress& peer,
+                                                        TcpCallbacks callbacks) {
+    if (peer.family() != AF_INET && peer.family() != AF_INET6) {
+        return Unexpected(make_error("connect", EAFNOSUPPORT));
+    }
+    auto fd = detail::open_socket(peer.family(), SOCK_STREAM);
+    if (!fd) {
+        return Unexpected(fd.error());
+    }
+    if (::connect(fd->get(), peer.data(), peer.length()) != 0 && errno != EINPROGRESS) {
+        return Unexpected(last_error("connect"));
+    }
+    // Even an immediate success is reported through the loop, so on_connected never runs
+    // inside connect().
+    return std::unique_ptr<TcpStream>(
+        new TcpStream(loop, std::move(*fd), State::kConnecting, std::move(callbacks)));
+}
+
+std::unique_ptr<TcpStream> TcpStream::adopt(EventLoop& loop, UniqueFd connection,
+                                            TcpCallbacks callbacks) {
+    return std::unique_ptr<TcpStream>(
+        new TcpStream(loop, std::move(connection), State::kOpen, std::move(callbacks)));
+}
+
+TcpStream::TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks callbacks)
+    : fd_(std::move(fd)),
+      state_(state),
+      callbacks_(std::move(callbacks)),
+      read_watch_(loop, *this, kRead),
+      write_watch_(loop, *this, kWrite),
+      read_buffer_(kReadBufferSize) {
+    if (state_ == State::kConnecting) {
+        write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
+    } else {
+        read_watch_.arm(fd_.get(), POLLIN | POLLRDHUP, /*multishot=*/true);
+    }
+}
+
+TcpStream::~TcpStream() {
+    if (destroyed_flag_ != nullptr) {
+        *destroyed_flag_ = true;
+    }
+}
+
+template <typename F, typename... Args>
+bool TcpStream::invoke(F& callback, Args&&... args) {
+    if (!callback) {
+        return true;
+    }
+    bool destroyed = false;
+    bool* const outer = destroyed_flag_;  // callbacks can nest (write -> fail -> on_error)
+    destroyed_flag_ = &destroyed;
+    callback(std::forward<Args>(args)...);
+    if (destroyed) {
+        if (outer != nullptr) {
+            *outer = true;
+        }
+        return false;
+    }
+    destroyed_flag_ = outer;
+    return true;
+}
+
+void TcpStream::close() {
+    read_watch_.disarm();
+    write_watch_.disarm();
+    fd_.reset();
+    state_ = State::kDead;
+}
+
+void TcpStream::fail(const IoError& error) {
+    if (state_ == State::kDead) {
+        return;
+    }
+    read_watch_.disarm();
+    write_watch_.disarm();
+    state_ = State::kDead;
+    (void)invoke(callbacks_.on_error, error);
+}
+
+void TcpStream::on_ready(int tag, std::uint32_t /*revents*/) {
+    if (state_ == State::kDead) {
+        return;
+    }
+    if (tag == kWrite) {
+        if (state_ == State::kConnecting) {
+            on_connect_complete();
+        } else {
+            (void)flush_output();
+        }
+        return;
+    }
+    on_readable();
+}
+
+void TcpStream::on_connect_complete() {
+    if (const int error = detail::pending_error(fd_.get()); error != 0) {
+        fail(make_error("connect", error));
+        return;
+    }
+    state_ = State::kOpen;
+    read_watch_.arm(fd_.get(), POLLIN | POLLRDHUP, /*multishot=*/true);
+    if (!invoke(callbacks_.on_connected) || state_ != State::kOpen) {
+        return;
+    }
+    if (pending_write_bytes() > 0 || shutdown_requested_) {
+        (void)flush_output();
+    }
+}
+
+void TcpStream::on_readable() {
+    for (int i = 0; i < kMaxReadsPerWakeup; ++i) {
+        const ssize_t n = ::read(fd_.get(), read_buffer_.data(), read_buffer_.size());
+        if (n > 0) {
+            const std::span<const std::byte> chunk(read_buffer_.data(),
+                                                   static_cast<std::size_t>(n));
+            // Keep reading even after a short read: the poll is edge-triggered, and a FIN that
+            // arrived with the last bytes is only reported by the next read() returning 0.
+            if (!invoke(callbacks_.on_data, chunk) || state_ == State::kDead) {
+                return;
+            }
+            continue;
+        }
+        if (n == 0) {
+            read_watch_.disarm();  // EOF is sticky; stop watching for it
+            (void)invoke(callbacks_.on_peer_closed);
+            return;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return;
+        }
+        fail(last_error("read"));
+        return;
+    }
+    read_watch_.defer(POLLIN);
+}
+
+IoResult<void> TcpStream::write(std::span<const std::byte> data) {
+    if (state_ == State::kDead || shutdown_requested_) {
+        return Unexpected(make_error("write", EPIPE));
+    }
+    std::size_t done = 0;
+    if (state_ == State::kOpen && pending_write_bytes() == 0) {
+        // Fast path: straight to the kernel; only the remainder is buffered.
+        while (done < data.size()) {
+            const ssize_t n = ::send(fd_.get(), data.data() + done, data.size() - done,
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n >= 0) {
+                done += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                break;
+            }
+            const IoError error = last_error("send");
+            read_watch_.disarm();
+            write_watch_.disarm();
+            state_ = State::kDead;
+            return Unexpected(error);
+        }
+    }
+    if (done < data.size()) {
+        if (out_head_ > 0 && out_head_ == out_.size()) {
+            out_.clear();
+            out_head_ = 0;
+        }
+        out_.insert(out_.end(), data.begin() + static_cast<std::ptrdiff_t>(done), data.end());
+        if (state_ == State::kOpen && !write_watch_.armed()) {
+            write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
+        }
+    }
+    return {};
+}
+
+IoResult<void> TcpStream::shutdown_write() {
+    if (state_ == State::kDead) {
+        return Unexpected(make_error("shutdown", ENOTCONN));
+    }
+    shutdown_requested_ = true;
+    if (state_ == State::kOpen && pending_write_bytes() == 0 && !write_shut_) {
+        if (::shutdown(fd_.get(), SHUT_WR) != 0) {
+            return Unexpected(last_error("shutdown"));
+        }
+        write_shut_ = true;
+    }
+    return {};
+}
+
+bool TcpStream::flush_output() {
+    while (pending_write_bytes() > 0) {
+        const ssize_t n = ::send(fd_.get(), out_.data() + out_head_, pending_write_bytes(),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) {
+            out_head_ += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
+            return true;
+        }
+        fail(last_error("send"));
+        return false;
+    }
+    // Keep the allocation for the next burst; just rewind.
+    out_.clear();
+    out_head_ = 0;
+    if (shutdown_requested_ && !write_shut_) {
+        if (::shutdown(fd_.get(), SHUT_WR) != 0) {
+            fail(last_error("shutdown"));
+            return false;
+        }
+        write_shut_ = true;
+    }
+    return invoke(callbacks_.on_drained);
+}
+
+}  // namespace nfv::platform::io
