@@ -38,8 +38,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (serialize(to_header(*view), out) != out.size()) {
             std::abort();
         }
+        // A stored checksum of 0xffff is the one's complement "negative zero": it verifies, but a
+        // computed checksum is never 0xffff (RFC 1624 §3), so serialize writes 0x0000 instead.
+        const bool negative_zero = view->header_checksum() == 0xffff;
         for (std::size_t i = 0; i < out.size(); ++i) {
-            if (out[i] != view->header()[i]) {
+            const bool checksum_byte = i == 10 || i == 11;
+            if (out[i] != view->header()[i] && !(negative_zero && checksum_byte)) {
                 std::abort();
             }
         }
