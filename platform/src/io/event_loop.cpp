@@ -91,10 +91,11 @@ IoResult<std::unique_ptr<EventLoop>> EventLoop::create(Clock& clock, EventLoopOp
     if (rc < 0) {
         return Unexpected(make_error("io_uring_queue_init", -rc));
     }
-    return std::unique_ptr<EventLoop>(new EventLoop(clock, ring));
+    return std::unique_ptr<EventLoop>(new EventLoop(clock, ring, options.multishot_poll));
 }
 
-EventLoop::EventLoop(Clock& clock, const io_uring& ring) : clock_(clock), ring_(ring) {
+EventLoop::EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll)
+    : clock_(clock), ring_(ring), multishot_poll_(multishot_poll) {
     deferred_.reserve(64);
     deferred_running_.reserve(64);
     flushes_.reserve(64);
@@ -156,7 +157,7 @@ void EventLoop::arm_slot(std::uint32_t index) {
     if (next_arm_ == 0) {
         next_arm_ = 1;
     }
-    if (slot.multishot) {
+    if (slot.multishot && multishot_poll_) {
         io_uring_prep_poll_multishot(sqe, slot.fd, slot.events);
     } else {
         io_uring_prep_poll_add(sqe, slot.fd, slot.events);
@@ -192,14 +193,25 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     const bool more = (flags & IORING_CQE_F_MORE) != 0;
     if (!more) {
         slot.arm = 0;
-        // The kernel ended a multishot poll (e.g. on overflow): arm it again, before dispatch,
-        // so that a readiness edge during the callback is not lost.
-        if (slot.multishot) {
-            arm_slot(index);
-        }
+    }
+    if (result == -EINVAL && slot.multishot && multishot_poll_) {
+        // Kernel without IORING_POLL_ADD_MULTI (< 5.13): fall back, loop-wide, to one-shot polls
+        // that are re-armed after every completion.
+        multishot_poll_ = false;
+        arm_slot(index);
+        return false;
     }
     if (result == -ECANCELED) {
+        if (!more && slot.multishot) {
+            arm_slot(index);
+        }
         return false;
+    }
+    // The kernel ended a multishot poll (e.g. on CQ overflow) or we run one-shot polls: arm it
+    // again before dispatch, so a readiness edge during the callback is not lost. A failed poll
+    // (bad fd) is not re-armed; the owner sees POLLERR and its next system call reports why.
+    if (!more && slot.multishot && result >= 0) {
+        arm_slot(index);
     }
     const std::uint32_t revents =
         result < 0 ? static_cast<std::uint32_t>(POLLERR) : static_cast<std::uint32_t>(result);

@@ -113,9 +113,11 @@ TEST(EventLoop, RunOnceTimesOutWithNothingReady) {
     EXPECT_GE(clock.now() - start, 9ms);
 }
 
-TEST(EventLoop, MultishotWatchReportsEachReadiness) {
+void expect_each_readiness_reported(bool multishot_poll) {
     SystemClock clock;
-    auto loop = make_loop(clock);
+    auto created = EventLoop::create(clock, EventLoopOptions{.multishot_poll = multishot_poll});
+    ASSERT_TRUE(created);
+    auto loop = std::move(*created);
     ASSERT_TRUE(loop);
     UniqueFd efd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     ASSERT_TRUE(efd.valid());
@@ -136,6 +138,15 @@ TEST(EventLoop, MultishotWatchReportsEachReadiness) {
         ASSERT_EQ(::read(efd.get(), &value, sizeof(value)), static_cast<ssize_t>(sizeof(value)));
     }
     EXPECT_TRUE(recorder.watch.armed());
+}
+
+TEST(EventLoop, MultishotWatchReportsEachReadiness) {
+    expect_each_readiness_reported(true);
+}
+
+// The fallback for kernels without multishot poll: one-shot polls re-armed after each completion.
+TEST(EventLoop, OneShotPollFallbackReportsEachReadiness) {
+    expect_each_readiness_reported(false);
 }
 
 TEST(EventLoop, DisarmedWatchIsSilent) {

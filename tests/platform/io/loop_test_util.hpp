@@ -20,8 +20,8 @@ struct LoopFixture {
     SystemClock clock;
     std::unique_ptr<EventLoop> loop;
 
-    LoopFixture() {
-        auto created = EventLoop::create(clock);
+    explicit LoopFixture(EventLoopOptions options = {}) {
+        auto created = EventLoop::create(clock, options);
         if (created) {
             loop = std::move(*created);
         } else {

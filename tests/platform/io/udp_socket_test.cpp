@@ -84,6 +84,22 @@ TEST(UdpSocket, RoundTripOverIpv4AndIpv6) {
     }
 }
 
+TEST(UdpSocket, WorksOnTheOneShotPollFallback) {
+    LoopFixture f(EventLoopOptions{.multishot_poll = false});
+    Received rx;
+    Received ignore;
+    auto receiver = UdpSocket::bind(*f.loop, loopback4(), {}, rx.handler());
+    auto sender = UdpSocket::bind(*f.loop, loopback4(), {}, ignore.handler());
+    ASSERT_TRUE(receiver);
+    ASSERT_TRUE(sender);
+    for (int round = 0; round < 5; ++round) {
+        ASSERT_TRUE((*sender)->send_to((*receiver)->local_address(),
+                                       bytes_of("r" + std::to_string(round))));
+        ASSERT_TRUE(f.run_until([&] { return rx.payloads.size() == std::size_t(round) + 1; }));
+    }
+    EXPECT_EQ(rx.payloads.back(), "r4");
+}
+
 TEST(UdpSocket, DeliversManyDatagramsInOneBatch) {
     LoopFixture f;
     Received rx;

@@ -85,6 +85,9 @@ private:
 
 struct EventLoopOptions {
     unsigned queue_depth = 256;  // io_uring submission queue entries
+    // Multishot polls (one SQE, many CQEs). When false, or when the kernel rejects them, every
+    // watch uses one-shot polls re-armed after each completion (the fallback path).
+    bool multishot_poll = true;
 };
 
 struct EventLoopStats {
@@ -144,7 +147,7 @@ private:
         std::uint32_t revents;
     };
 
-    EventLoop(Clock& clock, const io_uring& ring);
+    EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll);
     std::uint32_t add_slot(PollTarget& target, int tag);
     void remove_slot(std::uint32_t slot);
     void arm_slot(std::uint32_t slot);
@@ -166,6 +169,7 @@ private:
     std::vector<Pending> flushes_running_;
     std::uint32_t next_arm_ = 1;
     bool stop_requested_ = false;
+    bool multishot_poll_ = true;  // cleared if the kernel rejects IORING_POLL_ADD_MULTI
     EventLoopStats stats_;
 };
 
