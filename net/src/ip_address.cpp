@@ -94,7 +94,8 @@ bool parse_group_run(std::string_view run, bool allow_v4_tail, std::array<std::u
 void append_hex_group(std::string& out, std::uint16_t group) {
     bool started = false;
     for (int shift = 12; shift >= 0; shift -= 4) {
-        const unsigned nibble = (group >> static_cast<unsigned>(shift)) & 0xfU;
+        const unsigned nibble =
+            (static_cast<unsigned>(group) >> static_cast<unsigned>(shift)) & 0xfU;
         if (nibble != 0 || started || shift == 0) {
             out.push_back(kHexDigits[nibble]);
             started = true;
