@@ -1,0 +1,1 @@
+# dnsmasq-compatible config import (library nfv_dnsvizor_config).

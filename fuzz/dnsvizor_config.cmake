@@ -1,0 +1,1 @@
+# dnsvizor config fuzz targets

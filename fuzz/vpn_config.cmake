@@ -1,0 +1,1 @@
+# vpn config fuzz targets

@@ -1,0 +1,1 @@
+# vpn session/data-channel fuzz targets

@@ -1,0 +1,1 @@
+# Tests of the vpn config parser and option negotiation.

@@ -1,0 +1,1 @@
+# Tests of the vpn TLS session, key derivation and data channel.
