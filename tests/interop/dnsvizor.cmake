@@ -1,0 +1,1 @@
+# dnsvizor interop tests (scripts in tests/interop/dnsvizor_*.sh)

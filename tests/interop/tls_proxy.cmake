@@ -1,0 +1,1 @@
+# tls_proxy interop tests (scripts in tests/interop/tls_proxy_*.sh)

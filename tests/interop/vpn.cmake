@@ -1,0 +1,1 @@
+# vpn interop tests (scripts in tests/interop/vpn_*.sh)
