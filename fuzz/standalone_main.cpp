@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     std::size_t replayed = 0;
     int failures = 0;
     for (int i = 1; i < argc; ++i) {
-        const std::filesystem::path root(argv[i]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+        const std::filesystem::path root(
+            argv[i]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
         std::error_code ec;
         if (std::filesystem::is_directory(root, ec)) {
             for (const auto& entry : std::filesystem::directory_iterator(root)) {

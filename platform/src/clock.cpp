@@ -14,11 +14,13 @@ Duration read_clock(clockid_t id) {
 
 }  // namespace
 
-Instant SystemClock::now() { return Instant{read_clock(CLOCK_MONOTONIC)}; }
+Instant SystemClock::now() {
+    return Instant{read_clock(CLOCK_MONOTONIC)};
+}
 
 WallTime SystemClock::wall_now() {
-    return WallTime{std::chrono::duration_cast<std::chrono::seconds>(read_clock(CLOCK_REALTIME))
-                        .count()};
+    return WallTime{
+        std::chrono::duration_cast<std::chrono::seconds>(read_clock(CLOCK_REALTIME)).count()};
 }
 
 }  // namespace nfv::platform

@@ -1,10 +1,10 @@
 #include "nfv/platform/random.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <cstdlib>
 #include <limits>
+
+#include <openssl/rand.h>
 
 namespace nfv::platform {
 
@@ -37,7 +37,8 @@ void OsRandom::fill(std::span<std::byte> out) {
     constexpr std::size_t kChunk = 1U << 20U;
     while (!out.empty()) {
         const std::size_t n = out.size() < kChunk ? out.size() : kChunk;
-        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): OpenSSL takes unsigned char*.
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): OpenSSL takes unsigned
+        // char*.
         if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
             std::abort();  // the OS RNG failing is unrecoverable; never continue with weak keys
         }

@@ -4,7 +4,9 @@ namespace nfv::platform::testing {
 
 namespace {
 
-constexpr std::uint64_t rotl(std::uint64_t x, unsigned k) { return (x << k) | (x >> (64U - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, unsigned k) {
+    return (x << k) | (x >> (64U - k));
+}
 
 }  // namespace
 
