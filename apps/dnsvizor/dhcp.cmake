@@ -1,6 +1,7 @@
 # nfv-dnsvizor DHCPv4: lease model, dnsmasq lease-file codec, sans-I/O lease engine.
 add_library(nfv_dnsvizor_dhcp STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_file.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_engine.cpp
 )
 add_library(nfv::dnsvizor_dhcp ALIAS nfv_dnsvizor_dhcp)
 target_include_directories(nfv_dnsvizor_dhcp PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src)

@@ -1,0 +1,79 @@
+// The DHCPv4 server's own typed settings: what the lease engine needs from dnsmasq's dhcp-range,
+// dhcp-host, dhcp-option(-force), dhcp-authoritative, dhcp-rapid-commit, dhcp-lease-max,
+// dhcp-sequential-ip and domain= lines. The config import maps dnsmasq's syntax onto these; the
+// engine never sees option text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nfv/net/ip_address.hpp"
+
+#include "dhcp/lease.hpp"
+
+namespace nfv::dnsvizor::dhcp {
+
+/// dnsmasq's default lease time (1 hour) and the 2-minute minimum it enforces on ranges.
+inline constexpr std::uint32_t kDefaultLeaseSeconds = 3600;
+inline constexpr std::uint32_t kMinimumLeaseSeconds = 120;
+inline constexpr std::uint32_t kInfiniteLease = 0xffffffff;
+
+/// A tag condition: `tag:name` (must be set) or `tag:!name` (must not be set).
+struct TagCondition {
+    std::string name;
+    bool negated = false;
+};
+
+struct DhcpRange {
+    net::Ipv4Address start;
+    net::Ipv4Address end;                     // == start for a `static` range given by one address
+    std::optional<net::Ipv4Address> netmask;  // default: the interface's
+    std::optional<net::Ipv4Address> broadcast;           // default: derived from the netmask
+    std::uint32_t lease_seconds = kDefaultLeaseSeconds;  // kInfiniteLease for `infinite`
+    bool static_only = false;         // `static`: only dhcp-host addresses are given out
+    std::vector<TagCondition> match;  // `tag:` conditions for this range to apply
+    std::string set_tag;              // `set:` tag when this range is used
+    std::string domain;               // `domain=dom,range` for this range
+};
+
+/// A hardware-address pattern; a byte of -1 is the `*` wildcard.
+struct HardwarePattern {
+    std::optional<std::uint8_t> type;  // nullopt: any type
+    std::vector<int> bytes;
+};
+
+struct StaticHost {
+    std::vector<HardwarePattern> hardware;  // any of these matches
+    std::vector<std::uint8_t> client_id;    // `id:`; empty if none
+    bool client_id_any = false;             // `id:*`: ignore the client id for this host
+    std::optional<net::Ipv4Address> address;
+    std::string hostname;
+    std::optional<std::uint32_t> lease_seconds;
+    bool ignore = false;
+    std::string set_tag;
+    std::vector<TagCondition> match;
+};
+
+/// A configured option value (already encoded bytes). An empty value suppresses a default.
+struct ServedOption {
+    std::uint8_t code = 0;
+    std::vector<std::byte> value;
+    std::vector<TagCondition> match;
+    bool force = false;  // dhcp-option-force: sent even if the client did not ask for it
+};
+
+struct DhcpServerSettings {
+    std::vector<DhcpRange> ranges;
+    std::vector<StaticHost> hosts;
+    std::vector<ServedOption> options;
+    std::string domain;  // `domain=`: the default domain (option 15) and lease DNS suffix
+    bool authoritative = false;
+    bool rapid_commit = false;
+    bool sequential_ip = false;
+    std::uint32_t lease_max = 1000;  // dnsmasq's default dhcp-lease-max
+    bool dns_enabled = true;         // port != 0: advertise ourselves as DNS server by default
+};
+
+}  // namespace nfv::dnsvizor::dhcp
