@@ -21,7 +21,8 @@ constexpr const char* kUsage =
 
 int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
-        const std::string_view arg(argv[i]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+        const std::string_view arg(
+            argv[i]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
