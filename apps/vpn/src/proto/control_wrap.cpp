@@ -1,0 +1,120 @@
+#include "proto/control_wrap.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "proto/packet.hpp"
+
+namespace nfv::vpn::proto {
+namespace {
+
+WrapError from_crypto(CryptoError error) {
+    switch (error) {
+        case CryptoError::kTruncated:
+            return WrapError::kTruncated;
+        case CryptoError::kBadOpcode:
+            return WrapError::kBadOpcode;
+        case CryptoError::kAuthFailed:
+            return WrapError::kAuthFailed;
+        case CryptoError::kBufferTooSmall:
+            return WrapError::kBufferTooSmall;
+        case CryptoError::kUnknownDigest:
+        case CryptoError::kKeyTooShort:
+        case CryptoError::kInternal:
+            break;
+    }
+    return WrapError::kInternal;
+}
+
+}  // namespace
+
+ControlWrap::ControlWrap() : wrap_(Plain{}) {}
+
+ControlWrap::ControlWrap(TlsAuth auth, ReplayWindowConfig replay)
+    : wrap_(std::move(auth)), replay_(replay) {}
+
+ControlWrap::ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay)
+    : wrap_(std::move(crypt)), replay_(replay) {}
+
+WrapMode ControlWrap::mode() const {
+    if (std::holds_alternative<TlsAuth>(wrap_)) {
+        return WrapMode::kTlsAuth;
+    }
+    if (std::holds_alternative<TlsCrypt>(wrap_)) {
+        return WrapMode::kTlsCrypt;
+    }
+    return WrapMode::kNone;
+}
+
+std::size_t ControlWrap::overhead() const {
+    if (const auto* auth = std::get_if<TlsAuth>(&wrap_)) {
+        return auth->overhead();
+    }
+    if (std::holds_alternative<TlsCrypt>(wrap_)) {
+        return kTlsCryptOverhead;
+    }
+    return 0;
+}
+
+std::uint32_t ControlWrap::last_sent_id() const {
+    return sender_ ? sender_->last_id() : 0;
+}
+
+Result<std::size_t, WrapError> ControlWrap::wrap(std::span<const std::byte> plain,
+                                                 std::uint32_t wall_seconds,
+                                                 std::span<std::byte> out) {
+    if (out.size() < plain.size() + overhead()) {
+        return Unexpected(WrapError::kBufferTooSmall);
+    }
+    if (std::holds_alternative<Plain>(wrap_)) {
+        std::copy(plain.begin(), plain.end(), out.begin());
+        return plain.size();
+    }
+    if (!sender_) {
+        sender_.emplace(/*long_form=*/true, wall_seconds);
+    }
+    auto id = sender_->next(wall_seconds);
+    if (!id) {
+        return Unexpected(WrapError::kIdsExhausted);
+    }
+    auto wrapped = std::holds_alternative<TlsAuth>(wrap_)
+                       ? std::get<TlsAuth>(wrap_).wrap(plain, *id, out)
+                       : std::get<TlsCrypt>(wrap_).wrap(plain, *id, out);
+    if (!wrapped) {
+        return Unexpected(from_crypto(wrapped.error()));
+    }
+    return *wrapped;
+}
+
+Result<std::size_t, WrapError> ControlWrap::unwrap(std::span<const std::byte> wire,
+                                                   platform::Instant now,
+                                                   std::span<std::byte> out) {
+    if (std::holds_alternative<Plain>(wrap_)) {
+        if (wire.empty()) {
+            return Unexpected(WrapError::kTruncated);
+        }
+        auto op = parse_opcode_byte(std::to_integer<std::uint8_t>(wire[0]));
+        if (!op || !is_control(op->opcode)) {
+            return Unexpected(WrapError::kBadOpcode);
+        }
+        if (out.size() < wire.size()) {
+            return Unexpected(WrapError::kBufferTooSmall);
+        }
+        std::copy(wire.begin(), wire.end(), out.begin());
+        return wire.size();
+    }
+    auto unwrapped = std::holds_alternative<TlsAuth>(wrap_)
+                         ? std::get<TlsAuth>(wrap_).unwrap(wire, out)
+                         : std::get<TlsCrypt>(wrap_).unwrap(wire, out);
+    if (!unwrapped) {
+        return Unexpected(from_crypto(unwrapped.error()));
+    }
+    if (replay_.check(unwrapped->replay_id, now) != ReplayVerdict::kAccept) {
+        std::fill_n(out.begin(), unwrapped->size, std::byte{0});
+        return Unexpected(WrapError::kReplay);
+    }
+    replay_.record(unwrapped->replay_id, now);
+    return unwrapped->size;
+}
+
+}  // namespace nfv::vpn::proto

@@ -1,0 +1,82 @@
+// ControlWrap: the control-channel wrapping of one OpenVPN session (none, tls-auth or tls-crypt)
+// together with the replay state it needs on both sides.
+//
+// Reference: OpenVPN 2.6 src/openvpn/ssl_pkt.c (tls_wrap_control, read_control_auth) and
+// ssl.c (tls_pre_decrypt_lite, the replay check of wrapped control packets with
+// --replay-window defaults); /work/shared/reference/openvpn-protocol.md §1.6-1.8.
+//
+// Contract:
+//  * wrap(): plain control packet (proto/packet.hpp layout) -> wire bytes. tls-auth and
+//    tls-crypt take the next packet id (long form: id + time) from the sender counter, which
+//    starts with the wall-clock seconds of the first wrap, as OpenVPN's packet_id_send does.
+//  * unwrap(): wire bytes -> plain control packet. The authentication (HMAC or tls-crypt tag)
+//    is verified first; only then is the replay id checked against the window and recorded, so
+//    forged packets never move the window. A failure changes no state.
+//  * With no wrapping, wrap() copies and unwrap() only checks the opcode.
+// One ControlWrap serves all key ids of a session (OpenVPN keeps one tls_wrap per session).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <variant>
+
+#include "nfv/platform/result.hpp"
+#include "nfv/platform/time.hpp"
+
+#include "proto/replay_window.hpp"
+#include "proto/tls_auth.hpp"
+#include "proto/tls_crypt.hpp"
+
+namespace nfv::vpn::proto {
+
+enum class WrapError : std::uint8_t {
+    kTruncated,       // shorter than the wrapped layout
+    kBadOpcode,       // not a control opcode
+    kAuthFailed,      // HMAC / tag mismatch (forged, wrong key or corrupted)
+    kReplay,          // authenticated, but the replay window rejected its packet id
+    kBufferTooSmall,  // output span too short
+    kIdsExhausted,    // the packet id counter cannot advance
+    kInternal,        // OpenSSL failure
+};
+
+/// Which wrapping a session uses.
+enum class WrapMode : std::uint8_t { kNone, kTlsAuth, kTlsCrypt };
+
+class ControlWrap {
+public:
+    /// No wrapping (plain control packets).
+    ControlWrap();
+    /// tls-auth with the given HMAC keys; `replay` configures the receive window.
+    ControlWrap(TlsAuth auth, ReplayWindowConfig replay);
+    /// tls-crypt (v1, v2 client keys, or dynamic tls-crypt keys).
+    ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay);
+
+    [[nodiscard]] WrapMode mode() const;
+    /// Bytes the wire form adds to the plain form.
+    [[nodiscard]] std::size_t overhead() const;
+
+    /// Wraps `plain` into `out` (needs plain.size() + overhead() bytes, must not overlap).
+    /// `wall_seconds` is the current Unix time (the packet-id time field).
+    [[nodiscard]] Result<std::size_t, WrapError> wrap(std::span<const std::byte> plain,
+                                                      std::uint32_t wall_seconds,
+                                                      std::span<std::byte> out);
+
+    /// Unwraps and authenticates `wire` into `out` (needs wire.size() bytes); returns the
+    /// plain length. On any error nothing is recorded.
+    [[nodiscard]] Result<std::size_t, WrapError> unwrap(std::span<const std::byte> wire,
+                                                        platform::Instant now,
+                                                        std::span<std::byte> out);
+
+    /// Packet ids sent so far (0 before the first wrap).
+    [[nodiscard]] std::uint32_t last_sent_id() const;
+
+private:
+    struct Plain {};
+    std::variant<Plain, TlsAuth, TlsCrypt> wrap_;
+    ReplayWindow replay_;
+    std::optional<PacketIdSender> sender_;  // created at the first wrap (needs the time)
+};
+
+}  // namespace nfv::vpn::proto
