@@ -1,0 +1,273 @@
+#include "server/cache.hpp"
+
+#include <chrono>
+
+#include <gtest/gtest.h>
+
+#include "nfv/platform/testing/manual_clock.hpp"
+
+#include "server_test_util.hpp"
+
+namespace nfv::dnsvizor::server {
+namespace {
+
+using namespace std::chrono_literals;
+using net::dns::Rcode;
+using net::dns::RrType;
+using test::a_record;
+using test::cname_record;
+using test::question;
+using test::response;
+using test::soa_record;
+
+dns::CacheSettings settings(std::size_t size = 150) {
+    dns::CacheSettings s;
+    s.size = size;
+    return s;
+}
+
+TEST(Cache, HitReturnsAnswerWithTtlCountedDown) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("www.example.com.");
+    ASSERT_TRUE(cache.insert(
+        q, response(q, Rcode::kNoError, {a_record("www.example.com.", 300, {192, 0, 2, 1})}),
+        clock.now()));
+    clock.advance(100s);
+    const auto hit = cache.lookup(q, clock.now());
+    ASSERT_TRUE(hit);
+    ASSERT_EQ(hit->answers.size(), 1U);
+    EXPECT_EQ(hit->answers[0].ttl, 200U);
+    EXPECT_EQ(hit->rcode, 0U);
+    EXPECT_EQ(cache.stats().hits, 1U);
+}
+
+TEST(Cache, KeyIgnoresNameCase) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("WWW.Example.COM.");
+    ASSERT_TRUE(cache.insert(
+        q, response(q, Rcode::kNoError, {a_record("WWW.Example.COM.", 60, {192, 0, 2, 1})}),
+        clock.now()));
+    EXPECT_TRUE(cache.lookup(question("www.example.com."), clock.now()));
+}
+
+TEST(Cache, TypeAndClassArePartOfTheKey) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("www.example.com.");
+    ASSERT_TRUE(cache.insert(
+        q, response(q, Rcode::kNoError, {a_record("www.example.com.", 60, {192, 0, 2, 1})}),
+        clock.now()));
+    EXPECT_FALSE(cache.lookup(question("www.example.com.", RrType::kAaaa), clock.now()));
+    auto chaos = q;
+    chaos.rclass = net::dns::RrClass::kCh;
+    EXPECT_FALSE(cache.lookup(chaos, clock.now()));
+}
+
+TEST(Cache, ExpiredEntryIsAMissAndRemoved) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("a.example.");
+    ASSERT_TRUE(
+        cache.insert(q, response(q, Rcode::kNoError, {a_record("a.example.", 10, {192, 0, 2, 1})}),
+                     clock.now()));
+    clock.advance(10s);
+    EXPECT_FALSE(cache.lookup(q, clock.now()));
+    EXPECT_EQ(cache.size(), 0U);
+    EXPECT_EQ(cache.stats().expired, 1U);
+}
+
+TEST(Cache, EntryExpiresWithItsShortestRecord) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("alias.example.");
+    ASSERT_TRUE(cache.insert(q,
+                             response(q, Rcode::kNoError,
+                                      {cname_record("alias.example.", 600, "real.example."),
+                                       a_record("real.example.", 30, {192, 0, 2, 7})}),
+                             clock.now()));
+    clock.advance(29s);
+    auto hit = cache.lookup(q, clock.now());
+    ASSERT_TRUE(hit);
+    ASSERT_EQ(hit->answers.size(), 2U);
+    EXPECT_EQ(hit->answers[0].ttl, 571U);
+    EXPECT_EQ(hit->answers[1].ttl, 1U);
+    clock.advance(1s);
+    EXPECT_FALSE(cache.lookup(q, clock.now()));
+}
+
+TEST(Cache, NxdomainCachedForSoaMinimum) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("nope.example.");
+    ASSERT_TRUE(cache.insert(
+        q, response(q, Rcode::kNxDomain, {}, {soa_record("example.", 3600, 60)}), clock.now()));
+    clock.advance(59s);
+    auto hit = cache.lookup(q, clock.now());
+    ASSERT_TRUE(hit);
+    EXPECT_TRUE(hit->negative());
+    EXPECT_EQ(hit->rcode, static_cast<std::uint16_t>(Rcode::kNxDomain));
+    ASSERT_EQ(hit->authorities.size(), 1U);
+    EXPECT_EQ(hit->authorities[0].ttl, 1U);
+    clock.advance(1s);
+    EXPECT_FALSE(cache.lookup(q, clock.now()));
+}
+
+TEST(Cache, NodataCachedWithNoErrorRcode) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("v4only.example.", RrType::kAaaa);
+    ASSERT_TRUE(cache.insert(q, response(q, Rcode::kNoError, {}, {soa_record("example.", 20, 300)}),
+                             clock.now()));
+    auto hit = cache.lookup(q, clock.now());
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->rcode, 0U);
+    EXPECT_TRUE(hit->answers.empty());
+    EXPECT_EQ(hit->authorities.at(0).ttl, 20U);  // min(SOA TTL, minimum)
+}
+
+TEST(Cache, NegativeWithoutSoaUsesNegTtlOrIsNotCached) {
+    platform::testing::ManualClock clock;
+    const auto q = question("nope.example.");
+    Cache plain(settings());
+    EXPECT_FALSE(plain.insert(q, response(q, Rcode::kNxDomain), clock.now()));
+    Cache with_neg_ttl(settings(), 5);
+    ASSERT_TRUE(with_neg_ttl.insert(q, response(q, Rcode::kNxDomain), clock.now()));
+    clock.advance(5s);
+    EXPECT_FALSE(with_neg_ttl.lookup(q, clock.now()));
+}
+
+TEST(Cache, NoNegcacheRefusesNegativeAnswers) {
+    platform::testing::ManualClock clock;
+    auto s = settings();
+    s.no_negcache = true;
+    Cache cache(s);
+    const auto q = question("nope.example.");
+    EXPECT_FALSE(cache.insert(
+        q, response(q, Rcode::kNxDomain, {}, {soa_record("example.", 60, 60)}), clock.now()));
+    EXPECT_FALSE(cache.lookup(q, clock.now()));
+}
+
+TEST(Cache, OnlyDefaultTypesAreCached) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto mx = question("example.", RrType::kMx);
+    net::dns::ResourceRecord record{test::name("example."), net::dns::RrClass::kIn, 60,
+                                    net::dns::rdata::Mx{10, test::name("mail.example.")}};
+    EXPECT_FALSE(cache.insert(mx, response(mx, Rcode::kNoError, {record}), clock.now()));
+    const auto srv = question("_sip._udp.example.", RrType::kSrv);
+    net::dns::ResourceRecord srv_rr{test::name("_sip._udp.example."), net::dns::RrClass::kIn, 60,
+                                    net::dns::rdata::Srv{1, 2, 5060, test::name("sip.example.")}};
+    EXPECT_TRUE(cache.insert(srv, response(srv, Rcode::kNoError, {srv_rr}), clock.now()));
+}
+
+TEST(Cache, ServfailTruncatedAndZeroTtlAreNotCached) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("a.example.");
+    EXPECT_FALSE(cache.insert(q, response(q, Rcode::kServFail), clock.now()));
+    auto truncated = response(q, Rcode::kNoError, {a_record("a.example.", 60, {192, 0, 2, 1})});
+    truncated.header.tc = true;
+    EXPECT_FALSE(cache.insert(q, truncated, clock.now()));
+    EXPECT_FALSE(cache.insert(
+        q, response(q, Rcode::kNoError, {a_record("a.example.", 0, {192, 0, 2, 1})}), clock.now()));
+    EXPECT_EQ(cache.size(), 0U);
+}
+
+TEST(Cache, ReplyForAnotherQuestionIsRejected) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("a.example.");
+    const auto other = question("b.example.");
+    EXPECT_FALSE(cache.insert(
+        q, response(other, Rcode::kNoError, {a_record("b.example.", 60, {192, 0, 2, 1})}),
+        clock.now()));
+    // Answer records not starting at the question name.
+    EXPECT_FALSE(
+        cache.insert(q, response(q, Rcode::kNoError, {a_record("b.example.", 60, {192, 0, 2, 1})}),
+                     clock.now()));
+}
+
+TEST(Cache, MinAndMaxCacheTtlClampPositiveAnswers) {
+    platform::testing::ManualClock clock;
+    auto s = settings();
+    s.min_cache_ttl = 100000;  // capped to 3600 like dnsmasq
+    s.max_cache_ttl = 7200;
+    Cache cache(s);
+    const auto low = question("low.example.");
+    const auto high = question("high.example.");
+    ASSERT_TRUE(cache.insert(
+        low, response(low, Rcode::kNoError, {a_record("low.example.", 5, {192, 0, 2, 1})}),
+        clock.now()));
+    ASSERT_TRUE(cache.insert(
+        high, response(high, Rcode::kNoError, {a_record("high.example.", 86400, {192, 0, 2, 2})}),
+        clock.now()));
+    EXPECT_EQ(cache.lookup(low, clock.now())->answers[0].ttl, kMaxMinCacheTtl);
+    EXPECT_EQ(cache.lookup(high, clock.now())->answers[0].ttl, 7200U);
+}
+
+TEST(Cache, LeastRecentlyUsedIsEvictedAtCapacity) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings(2));
+    const auto a = question("a.example.");
+    const auto b = question("b.example.");
+    const auto c = question("c.example.");
+    ASSERT_TRUE(
+        cache.insert(a, response(a, Rcode::kNoError, {a_record("a.example.", 60, {192, 0, 2, 1})}),
+                     clock.now()));
+    ASSERT_TRUE(
+        cache.insert(b, response(b, Rcode::kNoError, {a_record("b.example.", 60, {192, 0, 2, 2})}),
+                     clock.now()));
+    ASSERT_TRUE(cache.lookup(a, clock.now()));  // a becomes most recent
+    ASSERT_TRUE(
+        cache.insert(c, response(c, Rcode::kNoError, {a_record("c.example.", 60, {192, 0, 2, 3})}),
+                     clock.now()));
+    EXPECT_EQ(cache.size(), 2U);
+    EXPECT_TRUE(cache.lookup(a, clock.now()));
+    EXPECT_FALSE(cache.lookup(b, clock.now()));
+    EXPECT_TRUE(cache.lookup(c, clock.now()));
+    EXPECT_EQ(cache.stats().evictions, 1U);
+}
+
+TEST(Cache, ReinsertReplacesWithoutGrowing) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings(2));
+    const auto a = question("a.example.");
+    ASSERT_TRUE(
+        cache.insert(a, response(a, Rcode::kNoError, {a_record("a.example.", 60, {192, 0, 2, 1})}),
+                     clock.now()));
+    ASSERT_TRUE(
+        cache.insert(a, response(a, Rcode::kNoError, {a_record("a.example.", 90, {192, 0, 2, 9})}),
+                     clock.now()));
+    EXPECT_EQ(cache.size(), 1U);
+    const auto hit = cache.lookup(a, clock.now());
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->answers[0].ttl, 90U);
+}
+
+TEST(Cache, SizeZeroDisablesCaching) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings(0));
+    const auto a = question("a.example.");
+    EXPECT_FALSE(
+        cache.insert(a, response(a, Rcode::kNoError, {a_record("a.example.", 60, {192, 0, 2, 1})}),
+                     clock.now()));
+    EXPECT_FALSE(cache.lookup(a, clock.now()));
+    EXPECT_EQ(cache.stats().misses, 1U);
+}
+
+TEST(Cache, ClearEmptiesTheCache) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto a = question("a.example.");
+    ASSERT_TRUE(
+        cache.insert(a, response(a, Rcode::kNoError, {a_record("a.example.", 60, {192, 0, 2, 1})}),
+                     clock.now()));
+    cache.clear();
+    EXPECT_EQ(cache.size(), 0U);
+    EXPECT_FALSE(cache.lookup(a, clock.now()));
+}
+
+}  // namespace
+}  // namespace nfv::dnsvizor::server
