@@ -1,1 +1,2 @@
-# vpn config fuzz targets
+# vpn config fuzz targets: config text (lexer, options, typed config) and PUSH_REPLY.
+nfv_add_fuzzer(vpn_config_parse SOURCES vpn_config_parse.cpp LIBS nfv::vpn_core)

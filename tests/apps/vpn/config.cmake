@@ -1,1 +1,8 @@
 # Tests of the vpn config parser and option negotiation.
+# apps/vpn/src/config/x.cpp -> tests/apps/vpn/config/x_test.cpp.
+nfv_add_test(vpn_config_test
+  SOURCES
+    config/config_lexer_test.cpp
+    config/config_loader_test.cpp
+  LIBS nfv::vpn_core
+  LABEL unit)
