@@ -1,7 +1,10 @@
-# nfv-dnsvizor DHCPv4: lease model, dnsmasq lease-file codec, sans-I/O lease engine.
+# nfv-dnsvizor DHCPv4: lease model, dnsmasq lease-file codec, sans-I/O lease engine, dnsmasq
+# option import, durable lease store and the io_uring runtime (DhcpService).
 add_library(nfv_dnsvizor_dhcp STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_engine.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/option_values.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/option_mapper.cpp
 )
 add_library(nfv::dnsvizor_dhcp ALIAS nfv_dnsvizor_dhcp)
 target_include_directories(nfv_dnsvizor_dhcp PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src)

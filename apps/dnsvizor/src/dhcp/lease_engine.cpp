@@ -402,7 +402,7 @@ Reply LeaseEngine::make_reply(Context& context, dh::MessageType type, Ipv4Addres
         std::vector<ServedOption> defaults;
         const auto add_default = [&](dh::OptionCode code, std::vector<std::byte> value) {
             defaults.push_back(
-                ServedOption{static_cast<std::uint8_t>(code), std::move(value), {}, false});
+                ServedOption{static_cast<std::uint8_t>(code), std::move(value), {}, false, {}});
         };
         const auto address_bytes = [](Ipv4Address a) {
             std::vector<std::byte> v;
@@ -458,7 +458,18 @@ Reply LeaseEngine::make_reply(Context& context, dh::MessageType type, Ipv4Addres
                 continue;  // an empty value suppresses the option
             if (!option->force && !was_requested(code))
                 continue;
-            m.options.set(code, option->value);
+            if (option->server_address_at.empty()) {
+                m.options.set(code, option->value);
+                continue;
+            }
+            // 0.0.0.0 in a configured address list means this server (dnsmasq).
+            std::vector<std::byte> patched = option->value;
+            const auto self = context.iface.address.octets();
+            for (const std::size_t at : option->server_address_at) {
+                for (std::size_t i = 0; i < 4 && at + i < patched.size(); ++i)
+                    patched[at + i] = std::byte{self[i]};
+            }
+            m.options.set(code, patched);
         }
         if (!context.hostname.empty() &&
             was_requested(static_cast<std::uint8_t>(dh::OptionCode::kHostName)) &&

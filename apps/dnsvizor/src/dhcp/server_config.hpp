@@ -4,6 +4,7 @@
 // engine never sees option text.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +63,9 @@ struct ServedOption {
     std::vector<std::byte> value;
     std::vector<TagCondition> match;
     bool force = false;  // dhcp-option-force: sent even if the client did not ask for it
+    // Byte offsets in `value` of 0.0.0.0 addresses, which mean "this server": each reply
+    // carries the address of the interface the request arrived on there.
+    std::vector<std::size_t> server_address_at;
 };
 
 struct DhcpServerSettings {

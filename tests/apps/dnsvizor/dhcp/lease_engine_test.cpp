@@ -380,12 +380,13 @@ TEST(LeaseEngine, LoadedLeasesAreHonouredAndExpiredOnesDropped) {
 
 TEST(LeaseEngine, OptionsFollowRequestListForceSuppressionAndTags) {
     DhcpServerSettings settings = basic_settings();
-    settings.options.push_back(ServedOption{3, {}, {}, false});  // no router
-    settings.options.push_back(ServedOption{42, bytes({10, 0, 0, 123}), {}, false});
+    settings.options.push_back(ServedOption{3, {}, {}, false, {}});  // no router
+    settings.options.push_back(ServedOption{42, bytes({10, 0, 0, 123}), {}, false, {}});
     settings.options.push_back(
-        ServedOption{66, bytes({'t', 'f', 't', 'p'}), {}, false});  // not asked
-    settings.options.push_back(ServedOption{252, bytes({'w', 'p', 'a', 'd'}), {}, true});  // forced
-    settings.options.push_back(ServedOption{6, bytes({9, 9, 9, 9}), {{"known", false}}, false});
+        ServedOption{66, bytes({'t', 'f', 't', 'p'}), {}, false, {}});  // not asked
+    settings.options.push_back(
+        ServedOption{252, bytes({'w', 'p', 'a', 'd'}), {}, true, {}});  // forced
+    settings.options.push_back(ServedOption{6, bytes({9, 9, 9, 9}), {{"known", false}}, false, {}});
     LeaseEngine engine(settings);
     const auto outcome =
         engine.handle(client_message(dh::MessageType::kDiscover, 110), lan(), kNow);
@@ -396,6 +397,20 @@ TEST(LeaseEngine, OptionsFollowRequestListForceSuppressionAndTags) {
     EXPECT_EQ(o.find(66), nullptr) << "not in the parameter request list and not forced";
     ASSERT_NE(o.find(252), nullptr);
     EXPECT_EQ(o.get_address(dh::OptionCode::kDnsServer), kServer) << "tag:known does not apply";
+}
+
+TEST(LeaseEngine, ZeroAddressInAConfiguredOptionMeansThisServer) {
+    DhcpServerSettings settings = basic_settings();
+    // dhcp-option=option:ntp-server,10.0.0.5,0.0.0.0
+    settings.options.push_back(
+        ServedOption{42, bytes({10, 0, 0, 5, 0, 0, 0, 0}), {}, false, {std::size_t{4}}});
+    LeaseEngine engine(settings);
+    const auto outcome =
+        engine.handle(client_message(dh::MessageType::kDiscover, 111), lan(), kNow);
+    ASSERT_TRUE(outcome.reply);
+    const auto servers = outcome.reply->message.options.get_addresses(dh::OptionCode::kNtpServer);
+    ASSERT_TRUE(servers);
+    EXPECT_EQ(*servers, (std::vector<Ipv4Address>{Ipv4Address({10, 0, 0, 5}), kServer}));
 }
 
 TEST(LeaseEngine, HostNameComesFromFqdnFirstAndMovesToTheNewestLease) {
