@@ -5,6 +5,7 @@
 #   dns_service.*  the runtime: UDP/TCP sockets on platform_io moving bytes to the engine
 add_library(nfv_dnsvizor_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/server/cache.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/forwarder.cpp
 )
 add_library(nfv::dnsvizor_server ALIAS nfv_dnsvizor_server)
 target_include_directories(nfv_dnsvizor_server PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src)
