@@ -4,5 +4,6 @@ nfv_add_test(vpn_config_test
   SOURCES
     config/config_lexer_test.cpp
     config/config_loader_test.cpp
+    config/options_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)
