@@ -5,6 +5,7 @@ add_library(nfv_dnsvizor_dhcp STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_engine.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/option_values.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/option_mapper.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_store.cpp
 )
 add_library(nfv::dnsvizor_dhcp ALIAS nfv_dnsvizor_dhcp)
 target_include_directories(nfv_dnsvizor_dhcp PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src)
