@@ -39,7 +39,9 @@ Result<StaticKey, StaticKeyError> StaticKey::parse(std::string_view text) {
     enum class State { kBeforeHeader, kBody, kComplete } state = State::kBeforeHeader;
     std::array<std::byte, kStaticKeySize> bytes{};
     std::size_t count = 0;
-    std::optional<std::uint8_t> high_nibble;
+    // The pending high nibble of a byte, or -1 (an int, not std::optional: GCC 12 -O2 reports a
+    // false maybe-uninitialized on optional<uint8_t> here).
+    int high_nibble = -1;
     bool footer_seen = false;
 
     while (!text.empty() && !footer_seen) {
@@ -75,12 +77,12 @@ Result<StaticKey, StaticKeyError> StaticKey::parse(std::string_view text) {
             if (!nibble) {
                 return Unexpected(StaticKeyError::kBadCharacter);
             }
-            if (!high_nibble) {
+            if (high_nibble < 0) {
                 high_nibble = *nibble;
                 continue;
             }
-            bytes[count++] = static_cast<std::byte>((*high_nibble << 4) | *nibble);
-            high_nibble.reset();
+            bytes[count++] = static_cast<std::byte>((high_nibble << 4) | *nibble);
+            high_nibble = -1;
             if (count == kStaticKeySize) {
                 state = State::kComplete;
                 break;
