@@ -1,1 +1,4 @@
 # TLS session, key-method 2, key derivation and data channel sources of nfv_vpn_core.
+target_sources(nfv_vpn_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/src/proto/data_channel.cpp
+)

@@ -1,1 +1,6 @@
 # Tests of the vpn TLS session, key derivation and data channel.
+nfv_add_test(vpn_session_test
+  SOURCES
+    proto/data_channel_test.cpp
+  LIBS nfv::vpn_core nfv::platform_testing
+  LABEL unit)
