@@ -6,6 +6,7 @@
 add_library(nfv_dnsvizor_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/server/cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/forwarder.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/query_engine.cpp
 )
 add_library(nfv::dnsvizor_server ALIAS nfv_dnsvizor_server)
 target_include_directories(nfv_dnsvizor_server PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src)

@@ -240,6 +240,7 @@ void Forwarder::on_upstream_datagram(std::span<const std::byte> datagram, const 
     const std::uint16_t rcode = reply.rcode();
     if (is_failure(rcode)) {
         ++upstream_stats.failed;
+        out.failed_upstreams.push_back(from);
         pending.tries[index] = TryState::kFailed;
         // Move on to the next untried server, in preference order after this one.
         for (std::size_t step = 1; step <= pending.upstreams.size(); ++step) {

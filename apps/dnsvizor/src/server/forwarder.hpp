@@ -80,9 +80,11 @@ struct ForwardedAnswer {
 struct ForwarderOutput {
     std::vector<UpstreamQuery> to_upstreams;
     std::vector<ForwardedAnswer> answers;
+    std::vector<dns::Upstream> failed_upstreams;  // REFUSED/SERVFAIL replies, for metrics
     void clear() {
         to_upstreams.clear();
         answers.clear();
+        failed_upstreams.clear();
     }
 };
 

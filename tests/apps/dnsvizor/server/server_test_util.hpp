@@ -11,38 +11,38 @@
 
 namespace nfv::dnsvizor::server::test {
 
-namespace dns = net::dns;
+namespace ndns = net::dns;
 
-inline dns::Name name(std::string_view text) {
-    auto parsed = dns::Name::parse_text(text);
+inline ndns::Name name(std::string_view text) {
+    auto parsed = ndns::Name::parse_text(text);
     EXPECT_TRUE(parsed) << text;
-    return parsed ? *parsed : dns::Name();
+    return parsed ? *parsed : ndns::Name();
 }
 
-inline dns::Question question(std::string_view text, dns::RrType type = dns::RrType::kA) {
-    return dns::Question{name(text), type, dns::RrClass::kIn};
+inline ndns::Question question(std::string_view text, ndns::RrType type = ndns::RrType::kA) {
+    return ndns::Question{name(text), type, ndns::RrClass::kIn};
 }
 
-inline dns::ResourceRecord a_record(std::string_view owner, std::uint32_t ttl,
-                                    std::array<std::uint8_t, 4> address) {
-    return dns::ResourceRecord{name(owner), dns::RrClass::kIn, ttl, dns::rdata::A{address}};
+inline ndns::ResourceRecord a_record(std::string_view owner, std::uint32_t ttl,
+                                     std::array<std::uint8_t, 4> address) {
+    return ndns::ResourceRecord{name(owner), ndns::RrClass::kIn, ttl, ndns::rdata::A{address}};
 }
 
-inline dns::ResourceRecord cname_record(std::string_view owner, std::uint32_t ttl,
-                                        std::string_view target) {
-    return dns::ResourceRecord{name(owner), dns::RrClass::kIn, ttl,
-                               dns::rdata::Cname{name(target)}};
+inline ndns::ResourceRecord cname_record(std::string_view owner, std::uint32_t ttl,
+                                         std::string_view target) {
+    return ndns::ResourceRecord{name(owner), ndns::RrClass::kIn, ttl,
+                                ndns::rdata::Cname{name(target)}};
 }
 
-inline dns::ResourceRecord soa_record(std::string_view owner, std::uint32_t ttl,
-                                      std::uint32_t minimum) {
-    dns::rdata::Soa soa{name("ns.example."), name("admin.example."), 1, 3600, 600, 86400, minimum};
-    return dns::ResourceRecord{name(owner), dns::RrClass::kIn, ttl, soa};
+inline ndns::ResourceRecord soa_record(std::string_view owner, std::uint32_t ttl,
+                                       std::uint32_t minimum) {
+    ndns::rdata::Soa soa{name("ns.example."), name("admin.example."), 1, 3600, 600, 86400, minimum};
+    return ndns::ResourceRecord{name(owner), ndns::RrClass::kIn, ttl, soa};
 }
 
 /// A query with one question, RD set.
-inline dns::Message query(const dns::Question& q, std::uint16_t id = 0x1234) {
-    dns::Message m;
+inline ndns::Message query(const ndns::Question& q, std::uint16_t id = 0x1234) {
+    ndns::Message m;
     m.header.id = id;
     m.header.rd = true;
     m.questions.push_back(q);
@@ -50,11 +50,11 @@ inline dns::Message query(const dns::Question& q, std::uint16_t id = 0x1234) {
 }
 
 /// A response to `q` with the given rcode and answers.
-inline dns::Message response(const dns::Question& q, dns::Rcode rcode,
-                             std::vector<dns::ResourceRecord> answers = {},
-                             std::vector<dns::ResourceRecord> authorities = {},
-                             std::uint16_t id = 0x1234) {
-    dns::Message m = query(q, id);
+inline ndns::Message response(const ndns::Question& q, ndns::Rcode rcode,
+                              std::vector<ndns::ResourceRecord> answers = {},
+                              std::vector<ndns::ResourceRecord> authorities = {},
+                              std::uint16_t id = 0x1234) {
+    ndns::Message m = query(q, id);
     m.header.qr = true;
     m.header.ra = true;
     m.set_rcode(static_cast<std::uint16_t>(rcode));
@@ -63,16 +63,16 @@ inline dns::Message response(const dns::Question& q, dns::Rcode rcode,
     return m;
 }
 
-inline std::vector<std::byte> wire(const dns::Message& m) {
-    auto bytes = dns::serialize(m);
+inline std::vector<std::byte> wire(const ndns::Message& m) {
+    auto bytes = ndns::serialize(m);
     EXPECT_TRUE(bytes);
     return bytes ? *bytes : std::vector<std::byte>{};
 }
 
-inline dns::Message parse(std::span<const std::byte> bytes) {
-    auto parsed = dns::parse_message(bytes);
+inline ndns::Message parse(std::span<const std::byte> bytes) {
+    auto parsed = ndns::parse_message(bytes);
     EXPECT_TRUE(parsed);
-    return parsed ? *parsed : dns::Message{};
+    return parsed ? *parsed : ndns::Message{};
 }
 
 }  // namespace nfv::dnsvizor::server::test

@@ -1,0 +1,318 @@
+#include "server/query_engine.hpp"
+
+#include <chrono>
+#include <variant>
+
+namespace nfv::dnsvizor::server {
+
+namespace {
+
+using net::dns::Rcode;
+using net::dns::RrType;
+
+constexpr auto kNoError = static_cast<std::uint16_t>(Rcode::kNoError);
+constexpr auto kNxDomain = static_cast<std::uint16_t>(Rcode::kNxDomain);
+
+ForwarderConfig forwarder_config(const dns::DnsSettings& settings) {
+    ForwarderConfig config;
+    config.mode = forward_mode(settings.upstream);
+    config.max_pending = settings.upstream.dns_forward_max;
+    config.edns_packet_max = settings.cache.edns_packet_max;
+    return config;
+}
+
+// The client's EDNS on our answers: ours when the client used EDNS, none otherwise.
+void fit_edns(net::dns::Message& reply, const net::dns::Message& query, std::uint16_t packet_max) {
+    if (!query.edns) {
+        if (reply.edns && reply.edns->extended_rcode == 0) {
+            reply.edns.reset();
+        }
+        return;
+    }
+    if (!reply.edns) {
+        reply.edns = net::dns::Edns{};
+    }
+    reply.edns->udp_payload_size = packet_max;
+    reply.edns->dnssec_ok = query.edns->dnssec_ok;
+    reply.edns->options.clear();
+}
+
+// How dnsmasq's log shows an answer: the first record's data, or NXDOMAIN / NODATA.
+std::string describe(const net::dns::Message& reply) {
+    const std::uint16_t rcode = reply.rcode();
+    if (rcode == kNxDomain) {
+        return "NXDOMAIN";
+    }
+    if (rcode != kNoError) {
+        return rcode == static_cast<std::uint16_t>(Rcode::kServFail) ? "SERVFAIL"
+               : rcode == static_cast<std::uint16_t>(Rcode::kRefused)
+                   ? "REFUSED"
+                   : "rcode " + std::to_string(rcode);
+    }
+    if (reply.answers.empty()) {
+        if (!reply.questions.empty() && reply.questions[0].type == RrType::kA) {
+            return "NODATA-IPv4";
+        }
+        if (!reply.questions.empty() && reply.questions[0].type == RrType::kAaaa) {
+            return "NODATA-IPv6";
+        }
+        return "NODATA";
+    }
+    const auto& first = reply.answers.front();
+    if (std::holds_alternative<net::dns::rdata::Cname>(first.rdata)) {
+        return "<CNAME>";
+    }
+    if (std::holds_alternative<net::dns::rdata::A>(first.rdata) ||
+        std::holds_alternative<net::dns::rdata::Aaaa>(first.rdata) ||
+        std::holds_alternative<net::dns::rdata::Ptr>(first.rdata)) {
+        return net::dns::rdata_to_text(first.rdata);
+    }
+    return "<" + net::dns::to_text(first.type()) + ">";
+}
+
+}  // namespace
+
+ForwardMode forward_mode(const dns::UpstreamSettings& settings) {
+    if (settings.all_servers) {
+        return ForwardMode::kAllServers;
+    }
+    return settings.strict_order ? ForwardMode::kStrictOrder : ForwardMode::kLastGood;
+}
+
+std::string log_name(const net::dns::Name& name) {
+    std::string text = name.to_text();
+    if (text.size() > 1 && text.back() == '.') {
+        text.pop_back();
+    }
+    return text;
+}
+
+QueryEngine::QueryEngine(const dns::DnsSettings& settings, dns::QueryResolver& resolver,
+                         platform::Random& random, platform::MetricsRegistry& metrics,
+                         platform::Logger& log)
+    : edns_packet_max_(settings.cache.edns_packet_max),
+      log_queries_(settings.log.log_queries),
+      resolver_(resolver),
+      registry_(metrics),
+      log_(log),
+      cache_(settings.cache, settings.local.neg_ttl),
+      forwarder_(forwarder_config(settings), random),
+      metrics_{
+          metrics.counter("dnsvizor_queries_total", "DNS queries received", {{"transport", "udp"}}),
+          metrics.counter("dnsvizor_queries_total", "DNS queries received", {{"transport", "tcp"}}),
+          metrics.counter("dnsvizor_local_answers_total", "Queries answered from local data"),
+          metrics.counter("dnsvizor_cache_hits_total", "Queries answered from the cache"),
+          metrics.counter("dnsvizor_cache_misses_total", "Forwardable queries not in the cache"),
+          metrics.counter("dnsvizor_forwarded_total", "Queries forwarded upstream"),
+          metrics.counter("dnsvizor_malformed_total", "Client messages dropped as malformed"),
+          metrics.counter("dnsvizor_upstream_mismatched_total",
+                          "Upstream replies dropped: unknown id, source or question"),
+          metrics.counter("dnsvizor_forward_timeouts_total",
+                          "Forwarded queries dropped without an answer"),
+          metrics.counter("dnsvizor_forward_max_drops_total", "Queries dropped at dns-forward-max"),
+          metrics.counter("dnsvizor_servfail_total",
+                          "SERVFAIL answers made because every upstream failed"),
+      } {}
+
+std::size_t QueryEngine::client_limit(const ClientAddress& client,
+                                      const net::dns::Message& query) const {
+    return client.over_tcp ? net::dns::kMaxMessageSize
+                           : net::dns::effective_udp_limit(query, edns_packet_max_);
+}
+
+void QueryEngine::answer(const ClientAddress& client, net::dns::Message& reply,
+                         const net::dns::Message& query, std::size_t size_limit,
+                         EngineOutput& out) {
+    fit_edns(reply, query, edns_packet_max_);
+    auto wire = net::dns::serialize(reply, size_limit);
+    if (!wire) {
+        ++stats_.unanswerable;
+        return;
+    }
+    out.to_clients.push_back(ClientMessage{client, std::move(*wire)});
+}
+
+void QueryEngine::reply_error(const ClientAddress& client, const net::dns::Message& query,
+                              std::uint16_t rcode, EngineOutput& out) {
+    net::dns::Message reply;
+    reply.header = query.header;
+    reply.header.qr = true;
+    reply.header.aa = false;
+    reply.header.tc = false;
+    reply.header.ra = true;
+    reply.questions = query.questions;
+    if (query.edns) {
+        reply.edns = net::dns::Edns{};
+    }
+    reply.set_rcode(rcode);
+    answer(client, reply, query, client_limit(client, query), out);
+}
+
+void QueryEngine::log_answer(std::string_view source, const net::dns::Message& reply) {
+    if (!log_queries_ || reply.questions.empty()) {
+        return;
+    }
+    log_.info(std::string(source) + " " + log_name(reply.questions[0].name) + " is " +
+              describe(reply));
+}
+
+void QueryEngine::on_client_message(std::span<const std::byte> message, const ClientAddress& client,
+                                    platform::Instant now, EngineOutput& out) {
+    out.clear();
+    (client.over_tcp ? metrics_.queries_tcp : metrics_.queries_udp).inc();
+    ++stats_.queries;
+    auto parsed = net::dns::parse_message(message, net::dns::TrailingData::kIgnore);
+    if (!parsed || parsed->header.qr) {
+        ++stats_.malformed;
+        metrics_.malformed.inc();
+        return;
+    }
+    const net::dns::Message& query = *parsed;
+    if (query.header.opcode != net::dns::Opcode::kQuery) {
+        reply_error(client, query, static_cast<std::uint16_t>(Rcode::kNotImp), out);
+        return;
+    }
+    if (query.questions.size() != 1) {
+        reply_error(client, query, static_cast<std::uint16_t>(Rcode::kFormErr), out);
+        return;
+    }
+    if (query.edns && query.edns->version != 0) {
+        reply_error(client, query, static_cast<std::uint16_t>(Rcode::kBadVers), out);
+        return;
+    }
+    const auto& question = query.questions.front();
+    if (log_queries_) {
+        log_.info("query[" + net::dns::to_text(question.type) + "] " + log_name(question.name) +
+                  " from " + client.address.to_string());
+    }
+    const dns::ClientInfo info{client.address, client.port, client.over_tcp, ""};
+    auto decision = resolver_.resolve(query, info, now);
+    if (decision.kind == dns::Decision::Kind::kAnswer) {
+        ++stats_.answered_locally;
+        metrics_.local.inc();
+        log_answer("config", decision.reply);
+        decision.reply.header.id = query.header.id;
+        answer(client, decision.reply, query, client_limit(client, query), out);
+        return;
+    }
+    if (auto hit = cache_.lookup(question, now)) {
+        ++stats_.cache_hits;
+        metrics_.cache_hits.inc();
+        net::dns::Message reply;
+        reply.header = query.header;
+        reply.header.qr = true;
+        reply.header.aa = false;
+        reply.header.tc = false;
+        reply.header.ra = true;
+        reply.header.ad = false;
+        reply.questions = query.questions;
+        reply.answers = std::move(hit->answers);
+        reply.authorities = std::move(hit->authorities);
+        reply.set_rcode(hit->rcode);
+        log_answer("cached", reply);
+        answer(client, reply, query, client_limit(client, query), out);
+        return;
+    }
+    ++stats_.cache_misses;
+    metrics_.cache_misses.inc();
+    forwarded_.clear();
+    if (forwarder_.forward(query, client, decision.upstreams, now, forwarded_)) {
+        metrics_.forwarded.inc();
+        if (log_queries_) {
+            for (const auto& sent : forwarded_.to_upstreams) {
+                log_.info("forwarded " + log_name(question.name) + " to " +
+                          sent.upstream.address.to_string());
+            }
+        }
+    }
+    take_forwarder_output(now, out);
+}
+
+void QueryEngine::take_forwarder_output(platform::Instant now, EngineOutput& out) {
+    for (auto& sent : forwarded_.to_upstreams) {
+        out.to_upstreams.push_back(std::move(sent));
+    }
+    for (auto& done : forwarded_.answers) {
+        if (done.from_upstream && done.reply.questions.size() == 1) {
+            cache_.insert(done.reply.questions.front(), done.reply, now);
+            log_answer("reply", done.reply);
+        }
+        auto wire = net::dns::serialize(done.reply, done.size_limit);
+        if (!wire) {
+            ++stats_.unanswerable;
+            continue;
+        }
+        out.to_clients.push_back(ClientMessage{done.client, std::move(*wire)});
+    }
+    for (const auto& failed : forwarded_.failed_upstreams) {
+        const std::string name = upstream_name(failed);
+        auto found = upstream_errors_.find(name);
+        if (found == upstream_errors_.end()) {
+            auto& counter = registry_.counter("dnsvizor_upstream_errors_total",
+                                              "REFUSED or SERVFAIL replies per upstream server",
+                                              {{"server", name}});
+            found = upstream_errors_.emplace(name, &counter).first;
+        }
+        found->second->inc();
+    }
+    forwarded_.clear();
+    sync_forwarder_metrics();
+}
+
+void QueryEngine::sync_forwarder_metrics() {
+    const auto& now = forwarder_.stats();
+    metrics_.mismatched.add(now.mismatched + now.malformed - synced_.mismatched -
+                            synced_.malformed);
+    metrics_.timeouts.add(now.timeouts - synced_.timeouts);
+    metrics_.dropped_forward_max.add(now.dropped_limit - synced_.dropped_limit);
+    metrics_.servfail.add(now.servfails - synced_.servfails);
+    synced_ = now;
+}
+
+void QueryEngine::on_upstream_datagram(std::span<const std::byte> datagram,
+                                       const dns::Upstream& from, platform::Instant now,
+                                       EngineOutput& out) {
+    out.clear();
+    forwarded_.clear();
+    forwarder_.on_upstream_datagram(datagram, from, now, forwarded_);
+    take_forwarder_output(now, out);
+}
+
+void QueryEngine::on_timeout(platform::Instant now, EngineOutput& out) {
+    out.clear();
+    forwarded_.clear();
+    forwarder_.on_timeout(now, forwarded_);
+    take_forwarder_output(now, out);
+}
+
+std::vector<std::string> QueryEngine::statistics_lines(platform::WallTime now) const {
+    std::vector<std::string> lines;
+    const auto& cache = cache_.stats();
+    const auto& fwd = forwarder_.stats();
+    lines.push_back("time " + std::to_string(now.unix_seconds));
+    lines.push_back("cache size " + std::to_string(cache_.capacity()) + ", " +
+                    std::to_string(cache.evictions) + "/" + std::to_string(cache.insertions) +
+                    " cache insertions re-used unexpired cache entries.");
+    lines.push_back("queries forwarded " + std::to_string(fwd.forwarded) +
+                    ", queries answered locally " +
+                    std::to_string(stats_.answered_locally + stats_.cache_hits));
+    lines.push_back("queries for authoritative zones 0");
+    lines.push_back("cache hits " + std::to_string(cache.hits) + ", misses " +
+                    std::to_string(stats_.cache_misses) + ", malformed " +
+                    std::to_string(stats_.malformed));
+    for (const auto& [name, s] : forwarder_.upstream_stats()) {
+        const auto latency_ms =
+            s.replies == 0
+                ? 0
+                : std::chrono::duration_cast<std::chrono::milliseconds>(s.latency_sum).count() /
+                      static_cast<std::int64_t>(s.replies);
+        lines.push_back("server " + name + ": queries sent " + std::to_string(s.queries) +
+                        ", retried " + std::to_string(s.retried) + ", failed " +
+                        std::to_string(s.failed) + ", nxdomain replies " +
+                        std::to_string(s.nxdomain) + ", avg. latency " +
+                        std::to_string(latency_ms) + "ms");
+    }
+    return lines;
+}
+
+}  // namespace nfv::dnsvizor::server
