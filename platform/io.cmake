@@ -3,6 +3,7 @@
 add_library(nfv_platform_io STATIC
   src/io/error.cpp
   src/io/privileges.cpp
+  src/io/route_table.cpp
   src/io/event_loop.cpp
   src/io/socket_address.cpp
   src/io/tcp_listener.cpp
