@@ -1,5 +1,5 @@
-// Fuzz target: OpenVPN config text through the lexer (and, once the input lexes, the option
-// validation and typed client/server config).
+// Fuzz target: OpenVPN config text through the lexer, the option table and the typed
+// client/server config.
 // Properties: never crashes; errors name the file and a line; directive lines are
 // non-decreasing and inside the text; an inline block has exactly one argument; no directive
 // has more than MAX_PARMS tokens.
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "config/config_lexer.hpp"
+#include "config/vpn_config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     namespace config = nfv::vpn::config;
@@ -36,6 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::abort();
         }
         previous = directive.line;
+    }
+    // Interpretation must report problems, never crash; every diagnostic names a directive
+    // position taken from the input.
+    const auto parsed = config::parse_vpn_config(*lexed);
+    for (const auto& error : parsed.diagnostics.errors) {
+        if (error.line > lines) {
+            std::abort();
+        }
     }
     return 0;
 }

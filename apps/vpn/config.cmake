@@ -3,5 +3,10 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/config/config_error.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/config_lexer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/config_loader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/config_values.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/options.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/vpn_config.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/network_directives.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/client_directives.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/server_directives.cpp
 )

@@ -5,5 +5,6 @@ nfv_add_test(vpn_config_test
     config/config_lexer_test.cpp
     config/config_loader_test.cpp
     config/options_test.cpp
+    config/vpn_config_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)
