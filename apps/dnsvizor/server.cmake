@@ -7,10 +7,12 @@ add_library(nfv_dnsvizor_server STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/server/cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/forwarder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/query_engine.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/listen_plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/dns_service.cpp
 )
 add_library(nfv::dnsvizor_server ALIAS nfv_dnsvizor_server)
 target_include_directories(nfv_dnsvizor_server PUBLIC ${CMAKE_CURRENT_LIST_DIR}/src)
-target_link_libraries(nfv_dnsvizor_server PUBLIC nfv::net nfv::platform PRIVATE nfv::warnings)
+target_link_libraries(nfv_dnsvizor_server PUBLIC nfv::net nfv::platform nfv::platform_io PRIVATE nfv::warnings)
 
 add_executable(nfv-dnsvizor src/main.cpp)
 target_link_libraries(nfv-dnsvizor PRIVATE nfv::platform nfv::warnings)
