@@ -1,0 +1,382 @@
+#include "dns/local_resolver.hpp"
+
+#include <algorithm>
+
+#include "nfv/net/dns/reverse.hpp"
+
+#include "dns/domain_match.hpp"
+#include "dns/hosts_file.hpp"
+
+namespace nfv::dnsvizor::dns {
+namespace {
+
+using net::dns::Message;
+using net::dns::Name;
+using net::dns::Question;
+using net::dns::Rcode;
+using net::dns::ResourceRecord;
+using net::dns::RrClass;
+using net::dns::RrType;
+
+/// The skeleton of every reply: dnsmasq copies id, opcode, RD and CD and always sets RA.
+Message make_reply(const Message& query, std::uint16_t edns_size) {
+    Message reply;
+    reply.header.id = query.header.id;
+    reply.header.qr = true;
+    reply.header.opcode = query.header.opcode;
+    reply.header.rd = query.header.rd;
+    reply.header.cd = query.header.cd;
+    reply.header.ra = true;
+    reply.questions = query.questions;
+    if (query.edns) {
+        net::dns::Edns edns;
+        edns.udp_payload_size = edns_size;
+        reply.edns = edns;
+    }
+    return reply;
+}
+
+Decision answer(Message reply) {
+    return Decision{Decision::Kind::kAnswer, std::move(reply), {}};
+}
+
+Decision with_rcode(Message reply, Rcode rcode, bool authoritative) {
+    reply.set_rcode(static_cast<std::uint16_t>(rcode));
+    reply.header.aa = authoritative;
+    return answer(std::move(reply));
+}
+
+net::dns::Rdata address_rdata(const net::IpAddress& address) {
+    if (address.is_v4()) {
+        return net::dns::rdata::A{address.v4().octets()};
+    }
+    return net::dns::rdata::Aaaa{address.v6().octets()};
+}
+
+bool family_matches(const net::IpAddress& address, RrType type) {
+    return (type == RrType::kA && address.is_v4()) || (type == RrType::kAaaa && address.is_v6());
+}
+
+/// dnsmasq 2.90 private_net() / private_net6() (util.c), the addresses `bogus-priv` covers.
+bool is_bogus_private(const net::IpAddress& address) {
+    if (address.is_v4()) {
+        const std::uint32_t ip = address.v4().to_u32();
+        return (ip & 0xff000000U) == 0x7f000000U ||  // 127/8
+               (ip & 0xff000000U) == 0x00000000U ||  // 0/8
+               (ip & 0xff000000U) == 0x0a000000U ||  // 10/8
+               (ip & 0xfff00000U) == 0xac100000U ||  // 172.16/12
+               (ip & 0xffff0000U) == 0xc0a80000U ||  // 192.168/16
+               (ip & 0xffc00000U) == 0x64400000U ||  // 100.64/10
+               (ip & 0xffff0000U) == 0xa9fe0000U ||  // 169.254/16
+               (ip & 0xffffff00U) == 0xc0000200U ||  // 192.0.2/24
+               (ip & 0xffffff00U) == 0xc6336400U ||  // 198.51.100/24
+               (ip & 0xffffff00U) == 0xcb007100U ||  // 203.0.113/24
+               ip == 0xffffffffU;
+    }
+    const auto& v6 = address.v6();
+    if (const auto mapped = v6.to_v4_mapped()) {
+        return is_bogus_private(*mapped);
+    }
+    const auto octets = v6.octets();
+    return v6.is_unspecified() || v6.is_loopback() || v6.is_link_local() ||
+           (octets[0] == 0xfe && (octets[1] & 0xc0U) == 0xc0U) ||  // site-local fec0::/10
+           v6.is_unique_local();
+}
+
+std::optional<net::IpAddress> reverse_address(const Name& name) {
+    if (const auto v4 = net::dns::parse_reverse_v4(name)) {
+        return net::IpAddress(net::Ipv4Address(*v4));
+    }
+    if (const auto v6 = net::dns::parse_reverse_v6(name)) {
+        return net::IpAddress(net::Ipv6Address(*v6));
+    }
+    return std::nullopt;
+}
+
+std::optional<Name> key_to_name(std::string_view key) {
+    auto name = Name::parse_text(key.empty() ? std::string_view(".") : key);
+    if (!name) {
+        return std::nullopt;
+    }
+    return *name;
+}
+
+}  // namespace
+
+LocalResolver::LocalResolver(const DnsSettings& settings, const HostsData& hosts,
+                             InterfaceAddresses interface_addresses)
+    : settings_(settings),
+      interface_addresses_(std::move(interface_addresses)),
+      selector_(settings.upstream.servers) {
+    for (const auto& record : settings_.local.host_records) {
+        const std::uint32_t ttl = record.ttl.value_or(settings_.local.local_ttl);
+        // dnsmasq: every name answers A/AAAA, the first name answers PTR for the addresses.
+        bool first = true;
+        for (const auto& name : record.names) {
+            const std::string key = normalize_key(name);
+            for (const auto& address : record.addresses) {
+                host_records_.add(key, address, ttl, first);
+            }
+            first = false;
+        }
+    }
+    add_hosts_entries(hosts);
+}
+
+void LocalResolver::set_hosts(const HostsData& hosts) {
+    hosts_.clear();
+    add_hosts_entries(hosts);
+}
+
+void LocalResolver::add_hosts_entries(const HostsData& hosts) {
+    const std::uint32_t ttl = settings_.local.local_ttl;
+    for (const auto& file : hosts.files) {
+        for (const auto& entry : file.entries) {
+            const auto domain = domain_for(entry.address);
+            for (const auto& name : entry.names) {
+                // expand-hosts: the qualified form is added first, so it wins the PTR
+                // (dnsmasq answers "alpha.lan" for the address of a dotless "alpha").
+                if (settings_.local.expand_hosts && domain && !domain->empty() &&
+                    name.find('.') == std::string::npos) {
+                    hosts_.add(name + "." + *domain, entry.address, ttl, true);
+                }
+                hosts_.add(name, entry.address, ttl, true);
+            }
+        }
+    }
+}
+
+std::optional<std::string> LocalResolver::domain_for(const net::IpAddress& address) const {
+    std::optional<std::string> fallback;
+    for (const auto& rule : settings_.local.domains) {
+        if (!rule.interface.empty()) {
+            continue;  // `domain=dom,IF` needs interface addresses; not a plain default
+        }
+        if (!rule.first) {
+            if (!fallback) {
+                fallback = normalize_key(rule.domain);
+            }
+            continue;
+        }
+        const net::IpAddress last = rule.last.value_or(*rule.first);
+        if (address.is_v4() == rule.first->is_v4() && *rule.first <= address && address <= last) {
+            return normalize_key(rule.domain);
+        }
+    }
+    return fallback;
+}
+
+void LocalResolver::set_lease_name(std::string_view hostname, net::Ipv4Address address) {
+    const std::string name = normalize_key(hostname);
+    if (name.empty() || !is_valid_hosts_name(name)) {
+        return;
+    }
+    const std::uint32_t ttl = settings_.local.dhcp_ttl.value_or(settings_.local.local_ttl);
+    const auto domain = domain_for(address);
+    if (domain && !domain->empty()) {
+        leases_.add(name + "." + *domain, address, ttl, true);
+    }
+    leases_.add(name, address, ttl, true);
+}
+
+void LocalResolver::remove_lease_name(std::string_view hostname, net::Ipv4Address address) {
+    const std::string name = normalize_key(hostname);
+    const auto domain = domain_for(address);
+    if (domain && !domain->empty()) {
+        leases_.remove(name + "." + *domain, address);
+    }
+    leases_.remove(name, address);
+}
+
+void LocalResolver::set_default_upstreams(std::vector<Upstream> upstreams) {
+    selector_.set_default_upstreams(std::move(upstreams));
+}
+
+bool LocalResolver::answer_addresses(const Name& owner, std::string_view key, RrType type,
+                                     Message& reply, bool& other_family) const {
+    bool answered = false;
+    std::vector<net::IpAddress> seen;
+    for (const AddressTable* table : {&host_records_, &hosts_, &leases_}) {
+        const auto* addresses = table->find(key);
+        if (addresses == nullptr) {
+            continue;
+        }
+        for (const auto& entry : *addresses) {
+            if (!family_matches(entry.address, type)) {
+                other_family = true;
+                continue;
+            }
+            if (std::find(seen.begin(), seen.end(), entry.address) != seen.end()) {
+                continue;
+            }
+            seen.push_back(entry.address);
+            reply.answers.push_back(
+                ResourceRecord{owner, RrClass::kIn, entry.ttl, address_rdata(entry.address)});
+            answered = true;
+        }
+    }
+    return answered;
+}
+
+bool LocalResolver::answer_reverse(const Question& question, const net::IpAddress& address,
+                                   Message& reply) const {
+    for (const AddressTable* table : {&host_records_, &hosts_, &leases_}) {
+        if (const auto* entry = table->find_reverse(address)) {
+            if (auto target = key_to_name(entry->name)) {
+                reply.answers.push_back(ResourceRecord{question.name, RrClass::kIn, entry->ttl,
+                                                       net::dns::rdata::Ptr{std::move(*target)}});
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+LocalResolver::Lookup LocalResolver::answer_address_rule(const Question& question,
+                                                         std::string_view key,
+                                                         Message& reply) const {
+    const AddressRule* best = nullptr;
+    std::size_t best_rank = 0;
+    for (const auto& rule : settings_.local.addresses) {
+        for (const auto& domain : rule.domains) {
+            const auto rank = match_domain(key, domain);
+            if (rank && (best == nullptr || *rank > best_rank)) {
+                best = &rule;
+                best_rank = *rank;
+            }
+        }
+    }
+    if (best == nullptr) {
+        return {};
+    }
+    // A `server=` rule for a more specific domain overrides the address rule.
+    for (const auto& rule : settings_.upstream.servers) {
+        for (const auto& domain : rule.domains) {
+            const auto rank = match_domain(key, domain);
+            if (rank && *rank > best_rank) {
+                return {};
+            }
+        }
+    }
+    if (best->kind == AddressRule::Kind::kNxdomain) {
+        return {Outcome::kNxDomain, false};
+    }
+    if (question.type != RrType::kA && question.type != RrType::kAaaa) {
+        return {};  // since dnsmasq 2.86 other types are forwarded
+    }
+    const std::uint32_t ttl = settings_.local.local_ttl;
+    if (best->kind == AddressRule::Kind::kNullAddress) {
+        const net::IpAddress null_address = question.type == RrType::kA
+                                                ? net::IpAddress(net::Ipv4Address())
+                                                : net::IpAddress(net::Ipv6Address());
+        reply.answers.push_back(
+            ResourceRecord{question.name, RrClass::kIn, ttl, address_rdata(null_address)});
+        return {Outcome::kAnswered, true};
+    }
+    for (const auto& address : best->addresses) {
+        if (family_matches(address, question.type)) {
+            reply.answers.push_back(
+                ResourceRecord{question.name, RrClass::kIn, ttl, address_rdata(address)});
+        }
+    }
+    if (reply.answers.empty()) {
+        return {};  // rule has only the other family: forwarded (dnsmasq 2.86+)
+    }
+    return {Outcome::kAnswered, true};
+}
+
+bool LocalResolver::answer_chaos(const Question& question, Message& reply) const {
+    if (settings_.log.no_ident ||
+        (question.type != RrType::kTxt && question.type != RrType::kAny)) {
+        return false;
+    }
+    const std::string key = name_key(question.name);
+    std::string text;
+    if (key == "version.bind") {
+        text = std::string(kVersionText);
+    } else if (key == "authors.bind") {
+        text = "nfv authors";
+    } else if (key == "copyright.bind") {
+        text = "nfv; dnsmasq-compatible";
+    } else if (key == "cachesize.bind") {
+        text = std::to_string(settings_.cache.size);
+    } else {
+        return false;
+    }
+    reply.answers.push_back(
+        ResourceRecord{question.name, RrClass::kCh, 0, net::dns::rdata::Txt{{std::move(text)}}});
+    return true;
+}
+
+LocalResolver::Lookup LocalResolver::lookup_local(const Question& question, std::string_view key,
+                                                  Message& reply) const {
+    if (question.type == RrType::kPtr) {
+        if (const auto address = reverse_address(question.name)) {
+            if (answer_reverse(question, *address, reply)) {
+                return {Outcome::kAnswered, true};
+            }
+            if (settings_.upstream.bogus_priv && is_bogus_private(*address) &&
+                !selector_.has_domain_rule(key)) {
+                return {Outcome::kNxDomain, true};
+            }
+        }
+    }
+    if (question.type == RrType::kA || question.type == RrType::kAaaa) {
+        bool other_family = false;
+        if (answer_addresses(question.name, key, question.type, reply, other_family)) {
+            return {Outcome::kAnswered, true};
+        }
+        if (other_family) {
+            return {Outcome::kNoData, false};
+        }
+    }
+    return answer_address_rule(question, key, reply);
+}
+
+Decision LocalResolver::resolve(const Message& query, const ClientInfo& /*client*/,
+                                platform::Instant /*now*/) {
+    Message reply = make_reply(query, settings_.cache.edns_packet_max);
+    if (query.header.opcode != net::dns::Opcode::kQuery) {
+        return with_rcode(std::move(reply), Rcode::kNotImp, false);
+    }
+    if (query.questions.size() != 1) {
+        return with_rcode(std::move(reply), Rcode::kFormErr, false);
+    }
+    const Question& question = query.questions.front();
+    if (question.rclass == RrClass::kCh) {
+        if (answer_chaos(question, reply)) {
+            reply.header.aa = true;
+            return answer(std::move(reply));
+        }
+        return with_rcode(std::move(reply), Rcode::kRefused, false);
+    }
+    const std::string key = name_key(question.name);
+    if (question.rclass == RrClass::kIn || question.rclass == RrClass::kAny) {
+        const Lookup lookup = lookup_local(question, key, reply);
+        switch (lookup.outcome) {
+            case Outcome::kAnswered:
+            case Outcome::kNoData:
+                reply.header.aa = lookup.authoritative;
+                return answer(std::move(reply));
+            case Outcome::kNxDomain:
+                return with_rcode(std::move(reply), Rcode::kNxDomain, lookup.authoritative);
+            case Outcome::kNone:
+                break;
+        }
+    }
+    const UpstreamChoice choice = selector_.select(key);
+    if (choice.kind == UpstreamChoice::Kind::kLocalOnly) {
+        return with_rcode(std::move(reply), Rcode::kNxDomain, false);
+    }
+    if (settings_.upstream.domain_needed && !choice.domain_specific && !key.empty() &&
+        key.find('.') == std::string::npos &&
+        (question.type == RrType::kA || question.type == RrType::kAaaa)) {
+        return with_rcode(std::move(reply), Rcode::kNxDomain, false);
+    }
+    if (choice.kind == UpstreamChoice::Kind::kNoServer) {
+        return with_rcode(std::move(reply), Rcode::kRefused, false);
+    }
+    return Decision{Decision::Kind::kForward, {}, choice.upstreams};
+}
+
+}  // namespace nfv::dnsvizor::dns
