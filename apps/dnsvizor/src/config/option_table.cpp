@@ -291,7 +291,6 @@ constexpr std::array kOptions = std::to_array<OptionSpec>({
     {"dhcp-rapid-commit", '\0', kNo, kFlag, kDhcpG, kDhcp, "", "DHCPv4 rapid commit.", ""},
     {"dumpfile", '\0', kReq, kOnce, kOther, kWarn, "<path>", "Packet dump file.", kNotYet},
     {"dumpmask", '\0', kReq, kOnce, kOther, kWarn, "<hex>", "Packets to dump.", kNotYet},
-    {"dhcp-ignore-clid", '\0', kNo, kFlag, kDhcpG, kDhcp, "", "Ignore client identifiers.", ""},
     {"dynamic-host", '\0', kReq, kMany, kLocal, kWarn, "<name>,[<v4>][,<v6>],<interface>",
      "Host record inside an interface's subnet.", kNotYet},
     {"log-debug", '\0', kNo, kFlag, kCache, kMap, "", "Log debugging information.", ""},
@@ -386,7 +385,7 @@ std::string help_text() {
         left += "--";
         left += spec.name;
         if (!spec.syntax.empty()) {
-            if (spec.syntax.front() != '[') {
+            if (spec.syntax.substr(0, 2) != "[=") {
                 left += '=';
             }
             left += spec.syntax;
