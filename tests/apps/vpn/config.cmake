@@ -6,5 +6,6 @@ nfv_add_test(vpn_config_test
     config/config_loader_test.cpp
     config/options_test.cpp
     config/vpn_config_test.cpp
+    config/check_config_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)
