@@ -119,16 +119,17 @@ Result<void, std::string> LeaseStore::write(const std::vector<Lease>& leases) {
     return {};
 }
 
-void GroupCommit::add(Outcome outcome) {
+void GroupCommit::add(Outcome outcome, std::uint32_t route) {
     const bool changed = !outcome.changes.empty();
     if (changed)
         dirty_ = true;
     if (outcome.reply)
-        held_.push_back(Held{std::move(*outcome.reply), changed});
+        held_.push_back(Held{std::move(*outcome.reply), changed, route});
 }
 
-std::vector<Reply> GroupCommit::commit(LeaseStore& store, const std::vector<Lease>& leases,
-                                       std::string* error) {
+std::vector<GroupCommit::Held> GroupCommit::commit(LeaseStore& store,
+                                                   const std::vector<Lease>& leases,
+                                                   std::string* error) {
     bool written = true;
     if (dirty_) {
         auto result = store.write(leases);
@@ -140,14 +141,14 @@ std::vector<Reply> GroupCommit::commit(LeaseStore& store, const std::vector<Leas
                 *error = result.error();
         }
     }
-    std::vector<Reply> out;
+    std::vector<Held> out;
     out.reserve(held_.size());
     for (auto& held : held_) {
         if (held.needs_write && !written) {
             ++withheld_;
             continue;
         }
-        out.push_back(std::move(held.reply));
+        out.push_back(std::move(held));
     }
     held_.clear();
     return out;

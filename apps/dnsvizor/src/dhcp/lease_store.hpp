@@ -69,10 +69,12 @@ public:
     struct Held {
         Reply reply;
         bool needs_write = false;  // its outcome changed leases: send only after a write
+        std::uint32_t route = 0;   // the caller's cookie (the runtime: the interface index)
     };
 
-    /// Takes an engine outcome: its reply (if any) is held; its changes mark the batch dirty.
-    void add(Outcome outcome);
+    /// Takes an engine outcome: its reply (if any) is held with `route`; its changes mark the
+    /// batch dirty.
+    void add(Outcome outcome, std::uint32_t route = 0);
     /// Marks the batch dirty without a reply (e.g. expired leases).
     void mark_dirty() { dirty_ = true; }
     [[nodiscard]] bool dirty() const { return dirty_; }
@@ -82,8 +84,8 @@ public:
     /// be sent: all of them after a successful write (or when nothing needed writing), and only
     /// those that needed no write if the write failed (`error` then gets the message and the
     /// batch stays dirty for the next commit). Clears the held replies.
-    [[nodiscard]] std::vector<Reply> commit(LeaseStore& store, const std::vector<Lease>& leases,
-                                            std::string* error = nullptr);
+    [[nodiscard]] std::vector<Held> commit(LeaseStore& store, const std::vector<Lease>& leases,
+                                           std::string* error = nullptr);
 
     /// Replies withheld so far because their lease could not be written.
     [[nodiscard]] std::uint64_t withheld() const { return withheld_; }

@@ -175,7 +175,7 @@ TEST(GroupCommit, RepliesAreReleasedOnlyAfterOneWriteOfTheBatch) {
     ASSERT_TRUE(store);
     GroupCommit batch;
     batch.add(ack_outcome(20));
-    batch.add(offer_outcome(21));
+    batch.add(offer_outcome(21), 7);
     batch.add(ack_outcome(22));
     EXPECT_TRUE(batch.dirty());
     EXPECT_EQ(batch.held(), 3U);
@@ -183,6 +183,7 @@ TEST(GroupCommit, RepliesAreReleasedOnlyAfterOneWriteOfTheBatch) {
     const std::vector<Lease> now_leased{lease(20, 1900000000), lease(22, 1900000000)};
     const auto released = batch.commit(*store, now_leased);
     ASSERT_EQ(released.size(), 3U);
+    EXPECT_EQ(released[1].route, 7U) << "the caller's route travels with its reply";
     EXPECT_EQ(store->writes(), 1U) << "one write for the whole batch";
     // At the moment the replies are handed out, both leases are on disk.
     auto reread = LeaseStore::open(path, false);
@@ -214,7 +215,7 @@ TEST(GroupCommit, FailedWriteWithholdsAcksButNotOffersAndRetriesLater) {
     std::string error;
     const auto released = batch.commit(*store, {lease(40, 1900000000)}, &error);
     ASSERT_EQ(released.size(), 1U);
-    EXPECT_EQ(released[0].message.yiaddr, Ipv4Address({10, 67, 0, 41})) << "only the offer";
+    EXPECT_EQ(released[0].reply.message.yiaddr, Ipv4Address({10, 67, 0, 41})) << "only the offer";
     EXPECT_EQ(batch.withheld(), 1U);
     EXPECT_FALSE(error.empty());
     EXPECT_TRUE(batch.dirty()) << "the next commit retries";
