@@ -1,0 +1,104 @@
+// nfv-tls-proxy configuration: a JSON file (schema: configs/tls-proxy/schema.json) parsed into a
+// typed Config.
+//
+// Contract:
+// - parse_config() is pure: it reads no files and resolves no names. It checks structure and
+//   values: every key of every object must be known (an unknown key is an error naming its JSON
+//   path, e.g. "/routes/1/backend"), types and ranges, SNI patterns (exact host names or a
+//   single leading "*." wildcard label), host:port endpoints, ALPN identifiers (RFC 7301 §3.1:
+//   1..255 bytes), and cross references (default_route names a route, no SNI pattern twice).
+// - load_config() reads the file and calls parse_config(); relative certificate paths are made
+//   relative to the directory of the config file.
+// - Certificates and keys are loaded (and their expiry checked) by TlsContext::create(), so that
+//   `--check-config` proves the whole set loads.
+// - Errors are values: ConfigError::message is one line "<file>: <json path>: <what>".
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nfv/platform/log.hpp"
+#include "nfv/platform/result.hpp"
+#include "nfv/platform/time.hpp"
+
+namespace nfv::tls_proxy {
+
+struct ConfigError {
+    std::string message;
+};
+
+/// "host:port", "1.2.3.4:port" or "[v6]:port". `host` has no brackets.
+struct Endpoint {
+    std::string host;
+    std::uint16_t port = 0;
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+/// Parses an endpoint; nullopt if the port is missing, zero or out of range, or the host empty.
+[[nodiscard]] std::optional<Endpoint> parse_endpoint(std::string_view text);
+
+/// Canonical SNI pattern (lower case, no trailing dot) if `text` is a valid exact host name or
+/// "*.<host name>" wildcard; nullopt otherwise. Labels are 1..63 of [a-z0-9-_], names <= 253.
+[[nodiscard]] std::optional<std::string> canonical_host_pattern(std::string_view text);
+
+struct ListenerConfig {
+    Endpoint address;
+    bool http_redirect = false;  // plain HTTP listener answering 301 to https://<host><path>
+};
+
+/// One certificate chain and its private key, served for every name in `names` (exact or
+/// wildcard patterns). A name may appear in two entries: one RSA and one ECDSA key.
+struct CertificateConfig {
+    std::vector<std::string> names;  // canonical patterns
+    std::string chain_path;          // PEM: leaf first, then intermediates
+    std::string key_path;            // PEM private key
+};
+
+enum class ProxyProtocol : std::uint8_t { kNone, kV1, kV2 };
+
+struct RouteConfig {
+    std::string name;
+    std::vector<std::string> sni;    // canonical patterns; may be empty for a default-only route
+    std::vector<Endpoint> backends;  // round-robin
+    ProxyProtocol proxy_protocol = ProxyProtocol::kNone;
+    std::vector<std::string> alpn;  // server preference order; empty: no ALPN negotiated
+    bool http = false;              // backend failure answers an HTTP 502 page
+};
+
+struct Timeouts {
+    platform::Duration handshake = std::chrono::seconds(10);
+    platform::Duration idle = std::chrono::seconds(300);
+    platform::Duration connect = std::chrono::seconds(5);
+};
+
+struct Limits {
+    std::size_t max_connections = 10000;
+};
+
+struct Config {
+    std::string source;  // the file name, for messages
+    std::vector<ListenerConfig> listeners;
+    std::vector<CertificateConfig> certificates;
+    std::vector<RouteConfig> routes;
+    std::optional<std::size_t> default_route;  // index into routes
+    Timeouts timeouts;
+    Limits limits;
+    std::optional<Endpoint> metrics;  // plain HTTP endpoint serving Prometheus text
+    platform::LogLevel log_level = platform::LogLevel::kInfo;
+};
+
+/// Parses and validates config text. `source` names the file in error messages; `base_dir`
+/// (may be empty) is prefixed to relative certificate paths.
+[[nodiscard]] Result<Config, ConfigError> parse_config(std::string_view text,
+                                                       std::string_view source,
+                                                       std::string_view base_dir = {});
+
+/// Reads `path` and parses it; a missing or unreadable file is an error naming it.
+[[nodiscard]] Result<Config, ConfigError> load_config(const std::string& path);
+
+}  // namespace nfv::tls_proxy

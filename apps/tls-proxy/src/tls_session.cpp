@@ -1,0 +1,205 @@
+#include "tls_session.hpp"
+
+#include <openssl/err.h>
+
+namespace nfv::tls_proxy {
+namespace {
+
+std::string take_openssl_reason() {
+    const unsigned long code = ERR_peek_last_error();
+    ERR_clear_error();
+    if (code == 0) {
+        return "TLS error";
+    }
+    const char* reason = ERR_reason_error_string(code);
+    return reason != nullptr ? reason : "TLS error";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TlsSession>, TlsSessionError> TlsSession::create(
+    std::shared_ptr<const TlsContext> context) {
+    SSL* ssl = SSL_new(context->initial());
+    if (ssl == nullptr) {
+        ERR_clear_error();
+        return Unexpected(TlsSessionError{"SSL_new failed"});
+    }
+    BIO* in = BIO_new(BIO_s_mem());
+    BIO* out = BIO_new(BIO_s_mem());
+    if (in == nullptr || out == nullptr) {
+        BIO_free(in);
+        BIO_free(out);
+        SSL_free(ssl);
+        ERR_clear_error();
+        return Unexpected(TlsSessionError{"BIO_new failed"});
+    }
+    // An empty input BIO means "no data yet" (retry), not end of file.
+    BIO_set_mem_eof_return(in, -1);
+    BIO_set_mem_eof_return(out, -1);
+    SSL_set_bio(ssl, in, out);
+    SSL_set_accept_state(ssl);
+    return std::unique_ptr<TlsSession>(new TlsSession(std::move(context), ssl, in, out));
+}
+
+TlsSession::TlsSession(std::shared_ptr<const TlsContext> context, SSL* ssl, BIO* in, BIO* out)
+    : context_(std::move(context)), ssl_(ssl), in_(in), out_(out) {
+    SSL_set_ex_data(ssl_, TlsContext::selection_index(), &selection_);
+}
+
+TlsSession::~TlsSession() {
+    SSL_free(ssl_);
+}
+
+void TlsSession::push_event(TlsEventKind kind) {
+    if (event_count_ < 4) {
+        events_[(event_head_ + event_count_) % 4] = kind;
+        ++event_count_;
+    }
+}
+
+std::optional<TlsEventKind> TlsSession::poll_event() {
+    if (event_count_ == 0) {
+        return std::nullopt;
+    }
+    const TlsEventKind kind = events_[event_head_];
+    event_head_ = static_cast<std::uint8_t>((event_head_ + 1) % 4);
+    --event_count_;
+    return kind;
+}
+
+void TlsSession::fail(std::string why) {
+    if (state_ == TlsState::kFailed) {
+        return;
+    }
+    state_ = TlsState::kFailed;
+    detail_ = std::move(why);
+    push_event(TlsEventKind::kFailed);
+}
+
+void TlsSession::receive_ciphertext(std::span<const std::byte> ciphertext) {
+    if (state_ == TlsState::kFailed || ciphertext.empty()) {
+        return;
+    }
+    // A memory BIO takes everything (it grows), so one write suffices.
+    if (BIO_write(in_, ciphertext.data(), static_cast<int>(ciphertext.size())) !=
+        static_cast<int>(ciphertext.size())) {
+        fail("out of memory buffering ciphertext");
+        return;
+    }
+    if (state_ == TlsState::kHandshaking) {
+        advance_handshake();
+    }
+}
+
+void TlsSession::advance_handshake() {
+    const int rc = SSL_do_handshake(ssl_);
+    if (rc == 1) {
+        state_ = TlsState::kEstablished;
+        info_.server_name = selection_.server_name;
+        info_.route = selection_.route.value_or(0);
+        const unsigned char* alpn = nullptr;
+        unsigned int alpn_length = 0;
+        SSL_get0_alpn_selected(ssl_, &alpn, &alpn_length);
+        info_.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
+        info_.version = SSL_get_version(ssl_);
+        info_.resumed = SSL_session_reused(ssl_) == 1;
+        push_event(TlsEventKind::kHandshakeDone);
+        return;
+    }
+    const int error = SSL_get_error(ssl_, rc);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+        return;
+    }
+    if (selection_.unrecognized_name) {
+        ERR_clear_error();
+        fail("unrecognized_name");
+    } else if (selection_.no_application_protocol) {
+        ERR_clear_error();
+        fail("no_application_protocol");
+    } else {
+        fail(take_openssl_reason());
+    }
+}
+
+std::size_t TlsSession::read_plaintext(std::span<std::byte> out) {
+    if (state_ != TlsState::kEstablished || out.empty() || peer_closed_) {
+        return 0;
+    }
+    std::size_t got = 0;
+    const int rc = SSL_read_ex(ssl_, out.data(), out.size(), &got);
+    if (rc == 1) {
+        return got;
+    }
+    const int error = SSL_get_error(ssl_, rc);
+    switch (error) {
+        case SSL_ERROR_WANT_READ:
+        case SSL_ERROR_WANT_WRITE:
+            return 0;
+        case SSL_ERROR_ZERO_RETURN:
+            peer_closed_ = true;
+            push_event(TlsEventKind::kPeerClosed);
+            return 0;
+        default:
+            fail(take_openssl_reason());
+            return 0;
+    }
+}
+
+bool TlsSession::write_plaintext(std::span<const std::byte> plaintext) {
+    if (state_ != TlsState::kEstablished || close_sent_) {
+        return false;
+    }
+    if (plaintext.empty()) {
+        return true;
+    }
+    std::size_t written = 0;
+    if (SSL_write_ex(ssl_, plaintext.data(), plaintext.size(), &written) != 1 ||
+        written != plaintext.size()) {
+        fail(take_openssl_reason());
+        return false;
+    }
+    return true;
+}
+
+void TlsSession::close() {
+    if (close_sent_ || state_ == TlsState::kFailed) {
+        return;
+    }
+    close_sent_ = true;
+    if (state_ == TlsState::kHandshaking) {
+        // No keys yet: there is nothing to protect; the caller just closes the socket.
+        return;
+    }
+    (void)SSL_shutdown(ssl_);  // queues close_notify; the reply (if any) is not awaited
+    ERR_clear_error();
+}
+
+std::span<const std::byte> TlsSession::pending_ciphertext() const {
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(out_, &data);
+    if (length <= 0 || data == nullptr) {
+        return {};
+    }
+    return {reinterpret_cast<const std::byte*>(data), static_cast<std::size_t>(length)};
+}
+
+void TlsSession::consume_ciphertext(std::size_t n) {
+    const std::size_t pending = pending_ciphertext().size();
+    if (n >= pending) {
+        // Clears a read-write memory BIO without copying.
+        (void)BIO_reset(out_);
+        return;
+    }
+    // Partial consumption: read into a small scratch buffer and drop it.
+    std::byte scratch[4096];
+    while (n > 0) {
+        const int chunk = static_cast<int>(std::min(n, sizeof scratch));
+        const int got = BIO_read(out_, scratch, chunk);
+        if (got <= 0) {
+            break;
+        }
+        n -= static_cast<std::size_t>(got);
+    }
+}
+
+}  // namespace nfv::tls_proxy

@@ -1,0 +1,447 @@
+#include "tls_session.hpp"
+
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "config.hpp"
+#include "test_certs.hpp"
+
+namespace nfv::tls_proxy {
+namespace {
+
+// Certificates and a config with two routes: a.test (ALPN h2, http/1.1) and *.b.test.
+struct Fixture {
+    test::TempDir dir;
+    std::shared_ptr<const TlsContext> context;
+
+    explicit Fixture(bool with_default = false, bool with_rsa = false) {
+        const auto a = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
+        const auto b = test::make_certificate(test::KeyType::kEcdsaP256, {"*.b.test"});
+        dir.write("a.pem", a.certificate);
+        dir.write("a.key", a.key);
+        dir.write("b.pem", b.certificate);
+        dir.write("b.key", b.key);
+        std::string rsa_entry;
+        if (with_rsa) {
+            const auto r = test::make_certificate(test::KeyType::kRsa2048, {"a.test"});
+            dir.write("a-rsa.pem", r.certificate);
+            dir.write("a-rsa.key", r.key);
+            rsa_entry = R"(, {"names": ["a.test"], "chain": "a-rsa.pem", "key": "a-rsa.key"})";
+        }
+        const std::string text = R"({
+          "listeners": [{"address": "127.0.0.1:443"}],
+          "certificates": [{"names": ["a.test"], "chain": "a.pem", "key": "a.key"},
+                           {"names": ["*.b.test"], "chain": "b.pem", "key": "b.key"})" +
+                                 rsa_entry + R"(],
+          "routes": [{"name": "a", "sni": ["a.test"], "backends": ["127.0.0.1:1"],
+                      "alpn": ["h2", "http/1.1"]},
+                     {"name": "b", "sni": ["*.b.test"], "backends": ["127.0.0.1:2"]}])" +
+                                 (with_default ? R"(, "default_route": "b")" : "") + "}";
+        auto config = parse_config(text, "test.json", dir.path());
+        if (!config) {
+            ADD_FAILURE() << config.error().message;
+            return;
+        }
+        auto created = TlsContext::create(std::move(*config), std::time(nullptr));
+        if (!created) {
+            ADD_FAILURE() << created.error().message;
+            return;
+        }
+        context = std::move(*created);
+    }
+};
+
+// An OpenSSL client over memory BIOs.
+struct Client {
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    SSL* ssl = nullptr;
+    BIO* in = BIO_new(BIO_s_mem());
+    BIO* out = BIO_new(BIO_s_mem());
+    std::string received;
+    int alert_received = -1;
+    bool closed_by_peer = false;
+    SSL_SESSION* session = nullptr;
+
+    explicit Client(const std::string& sni, const std::vector<std::string>& alpn = {},
+                    int max_version = TLS1_3_VERSION, int min_version = TLS1_2_VERSION) {
+        SSL_CTX_set_min_proto_version(ctx, min_version);
+        SSL_CTX_set_max_proto_version(ctx, max_version);
+        ssl = SSL_new(ctx);
+        BIO_set_mem_eof_return(in, -1);
+        BIO_set_mem_eof_return(out, -1);
+        SSL_set_bio(ssl, in, out);
+        SSL_set_connect_state(ssl);
+        if (!sni.empty()) {
+            // SSL_set_tlsext_host_name() without its C-style cast.
+            SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                     const_cast<char*>(sni.c_str()));
+        }
+        if (!alpn.empty()) {
+            std::vector<unsigned char> wire;
+            for (const auto& id : alpn) {
+                wire.push_back(static_cast<unsigned char>(id.size()));
+                wire.insert(wire.end(), id.begin(), id.end());
+            }
+            SSL_set_alpn_protos(ssl, wire.data(), static_cast<unsigned>(wire.size()));
+        }
+        SSL_set_ex_data(ssl, 0, this);
+        // Keep the first session the server hands out (as s_client -sess_out does).
+        SSL_CTX_set_session_cache_mode(ctx,
+                                       SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+        SSL_CTX_sess_set_new_cb(ctx, [](SSL* s, SSL_SESSION* sess) {
+            auto* self = static_cast<Client*>(SSL_get_ex_data(s, 0));
+            if (self->session == nullptr) {
+                self->session = sess;
+                return 1;  // we keep the reference
+            }
+            return 0;
+        });
+        SSL_set_info_callback(ssl, [](const SSL* s, int where, int ret) {
+            if ((where & SSL_CB_READ_ALERT) != 0) {
+                static_cast<Client*>(SSL_get_ex_data(s, 0))->alert_received = ret & 0xff;
+            }
+        });
+    }
+    ~Client() {
+        SSL_SESSION_free(session);
+        SSL_free(ssl);
+        SSL_CTX_free(ctx);
+        ERR_clear_error();
+    }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    bool established() const { return SSL_is_init_finished(ssl) == 1; }
+    std::string peer_common_name() const {
+        X509* cert = SSL_get0_peer_certificate(ssl);
+        if (cert == nullptr) {
+            return "";
+        }
+        char buffer[256] = {};
+        X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buffer,
+                                  sizeof buffer);
+        return buffer;
+    }
+    int peer_key_type() const {
+        X509* cert = SSL_get0_peer_certificate(ssl);
+        return cert == nullptr ? 0 : EVP_PKEY_get_base_id(X509_get0_pubkey(cert));
+    }
+    void write(const std::string& text) {
+        ASSERT_EQ(SSL_write(ssl, text.data(), static_cast<int>(text.size())),
+                  static_cast<int>(text.size()));
+    }
+    // Advances the handshake or reads application data.
+    void step() {
+        if (!established()) {
+            (void)SSL_do_handshake(ssl);
+            return;
+        }
+        char buffer[16384];
+        while (true) {
+            const int n = SSL_read(ssl, buffer, sizeof buffer);
+            if (n > 0) {
+                received.append(buffer, static_cast<std::size_t>(n));
+                continue;
+            }
+            if (SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN) {
+                closed_by_peer = true;
+            }
+            break;
+        }
+    }
+};
+
+// Moves bytes between the client and the server session until neither has anything to say.
+struct Conversation {
+    Conversation(TlsSession& s, Client& c) : server(s), client(c) {}
+    TlsSession& server;
+    Client& client;
+    std::string server_received;
+    std::vector<TlsEventKind> events;
+
+    void run() {
+        for (int round = 0; round < 100; ++round) {
+            bool moved = false;
+            char buffer[16384];
+            int n = 0;
+            while ((n = BIO_read(client.out, buffer, sizeof buffer)) > 0) {
+                server.receive_ciphertext(
+                    std::as_bytes(std::span(buffer, static_cast<std::size_t>(n))));
+                moved = true;
+            }
+            drain_server();
+            const auto pending = server.pending_ciphertext();
+            if (!pending.empty()) {
+                BIO_write(client.in, pending.data(), static_cast<int>(pending.size()));
+                server.consume_ciphertext(pending.size());
+                moved = true;
+            }
+            client.step();
+            if (!moved && BIO_ctrl_pending(client.out) == 0) {
+                return;
+            }
+        }
+        ADD_FAILURE() << "conversation did not settle";
+    }
+    void drain_server() {
+        std::byte plain[4096];
+        while (true) {
+            while (auto e = server.poll_event()) {
+                events.push_back(*e);
+            }
+            const std::size_t k = server.read_plaintext(plain);
+            if (k == 0) {
+                break;
+            }
+            server_received.append(reinterpret_cast<const char*>(plain), k);
+        }
+        while (auto e = server.poll_event()) {
+            events.push_back(*e);
+        }
+    }
+};
+
+std::unique_ptr<TlsSession> new_session(const Fixture& f) {
+    auto s = TlsSession::create(f.context);
+    EXPECT_TRUE(s);
+    return s ? std::move(*s) : nullptr;
+}
+
+TEST(TlsSession, HandshakeRoutesBySniAndNegotiatesAlpn) {
+    Fixture f;
+    ASSERT_TRUE(f.context);
+    auto server = new_session(f);
+    Client client("a.test", {"http/1.1", "h2"});
+    Conversation c(*server, client);
+    c.run();
+    ASSERT_TRUE(client.established());
+    EXPECT_EQ(server->state(), TlsState::kEstablished);
+    ASSERT_EQ(c.events, std::vector<TlsEventKind>{TlsEventKind::kHandshakeDone});
+    EXPECT_EQ(server->info().server_name, "a.test");
+    EXPECT_EQ(server->info().route, 0U);
+    EXPECT_EQ(server->info().alpn, "h2");  // the route's preference wins
+    EXPECT_EQ(server->info().version, "TLSv1.3");
+    EXPECT_EQ(client.peer_common_name(), "a.test");
+}
+
+TEST(TlsSession, WildcardSniPicksItsRouteAndCertificate) {
+    Fixture f;
+    auto server = new_session(f);
+    Client client("X.b.test", {"h2"});
+    Conversation c(*server, client);
+    c.run();
+    ASSERT_TRUE(client.established());
+    EXPECT_EQ(server->info().route, 1U);
+    EXPECT_EQ(server->info().alpn, "");  // route b offers no ALPN
+    EXPECT_EQ(client.peer_common_name(), "*.b.test");
+}
+
+TEST(TlsSession, UnknownSniWithoutDefaultGetsUnrecognizedNameAlert) {
+    Fixture f;
+    auto server = new_session(f);
+    Client client("nobody.test");
+    Conversation c(*server, client);
+    c.run();
+    EXPECT_FALSE(client.established());
+    EXPECT_EQ(client.alert_received, SSL_AD_UNRECOGNIZED_NAME);  // 112
+    EXPECT_EQ(server->state(), TlsState::kFailed);
+    EXPECT_EQ(server->detail(), "unrecognized_name");
+    EXPECT_EQ(server->server_name(), "nobody.test");
+    EXPECT_EQ(c.events, std::vector<TlsEventKind>{TlsEventKind::kFailed});
+}
+
+TEST(TlsSession, UnknownOrMissingSniUsesTheDefaultRoute) {
+    Fixture f(/*with_default=*/true);
+    for (const char* sni : {"nobody.test", ""}) {
+        SCOPED_TRACE(sni);
+        auto server = new_session(f);
+        Client client(sni);
+        Conversation c(*server, client);
+        c.run();
+        ASSERT_TRUE(client.established());
+        EXPECT_EQ(server->info().route, 1U);
+        EXPECT_EQ(client.peer_common_name(), "a.test");  // the default certificate
+    }
+}
+
+TEST(TlsSession, DataFlowsBothWaysAndCloseNotifyIsReported) {
+    Fixture f;
+    auto server = new_session(f);
+    Client client("a.test");
+    Conversation c(*server, client);
+    c.run();
+    ASSERT_TRUE(client.established());
+    client.write("hello proxy");
+    c.run();
+    EXPECT_EQ(c.server_received, "hello proxy");
+    std::string big(100000, 'x');
+    for (std::size_t i = 0; i < big.size(); ++i) {
+        big[i] = static_cast<char>('a' + i % 26);
+    }
+    ASSERT_TRUE(server->write_plaintext(std::as_bytes(std::span(big))));
+    c.run();
+    EXPECT_EQ(client.received, big);
+    // Client close_notify reaches the server as kPeerClosed.
+    ASSERT_EQ(SSL_shutdown(client.ssl), 0);
+    c.run();
+    ASSERT_FALSE(c.events.empty());
+    EXPECT_EQ(c.events.back(), TlsEventKind::kPeerClosed);
+    // The server's direction is still open (half-close), then it closes too.
+    ASSERT_TRUE(server->write_plaintext(std::as_bytes(std::span("tail", 4))));
+    server->close();
+    EXPECT_TRUE(server->close_sent());
+    EXPECT_FALSE(server->write_plaintext(std::as_bytes(std::span("late", 4))));
+    c.run();
+    EXPECT_TRUE(client.received.ends_with("tail"));
+    EXPECT_TRUE(client.closed_by_peer);
+}
+
+TEST(TlsSession, AcceptsTls12AndRefusesTls11) {
+    Fixture f;
+    {
+        auto server = new_session(f);
+        Client client("a.test", {"http/1.1"}, TLS1_2_VERSION);
+        Conversation c(*server, client);
+        c.run();
+        ASSERT_TRUE(client.established());
+        EXPECT_EQ(server->info().version, "TLSv1.2");
+        EXPECT_EQ(server->info().alpn, "http/1.1");
+    }
+    {
+        auto server = new_session(f);
+        Client client("a.test", {}, TLS1_1_VERSION, TLS1_VERSION);
+        SSL_set_security_level(client.ssl, 0);
+        Conversation c(*server, client);
+        c.run();
+        EXPECT_FALSE(client.established());
+        EXPECT_EQ(server->state(), TlsState::kFailed);
+    }
+}
+
+TEST(TlsSession, AlpnWithNoCommonProtocolFails) {
+    Fixture f;
+    auto server = new_session(f);
+    Client client("a.test", {"spdy/3"});
+    Conversation c(*server, client);
+    c.run();
+    EXPECT_FALSE(client.established());
+    EXPECT_EQ(server->detail(), "no_application_protocol");
+    EXPECT_EQ(client.alert_received, SSL_AD_NO_APPLICATION_PROTOCOL);
+}
+
+TEST(TlsSession, PicksRsaOrEcdsaCertificateByClientSignatureAlgorithms) {
+    Fixture f(/*with_default=*/false, /*with_rsa=*/true);
+    ASSERT_TRUE(f.context);
+    {
+        auto server = new_session(f);
+        Client client("a.test");
+        ASSERT_EQ(SSL_set1_sigalgs_list(client.ssl, "rsa_pss_rsae_sha256:RSA+SHA256"), 1);
+        Conversation c(*server, client);
+        c.run();
+        ASSERT_TRUE(client.established());
+        EXPECT_EQ(client.peer_key_type(), EVP_PKEY_RSA);
+    }
+    {
+        auto server = new_session(f);
+        Client client("a.test");
+        ASSERT_EQ(SSL_set1_sigalgs_list(client.ssl, "ECDSA+SHA256"), 1);
+        Conversation c(*server, client);
+        c.run();
+        ASSERT_TRUE(client.established());
+        EXPECT_EQ(client.peer_key_type(), EVP_PKEY_EC);
+    }
+}
+
+TEST(TlsSession, SessionTicketResumes) {
+    Fixture f;
+    SSL_SESSION* saved = nullptr;
+    {
+        auto server = new_session(f);
+        Client client("a.test");
+        Conversation c(*server, client);
+        c.run();
+        ASSERT_TRUE(client.established());
+        EXPECT_FALSE(server->info().resumed);
+        ASSERT_NE(client.session, nullptr);
+        saved = client.session;
+        client.session = nullptr;
+    }
+    auto server = new_session(f);
+    Client client("a.test");
+    ASSERT_EQ(SSL_set_session(client.ssl, saved), 1);
+    SSL_SESSION_free(saved);
+    Conversation c(*server, client);
+    c.run();
+    ASSERT_TRUE(client.established());
+    EXPECT_EQ(SSL_session_reused(client.ssl), 1);
+    EXPECT_TRUE(server->info().resumed);
+}
+
+TEST(TlsSession, GarbageFailsCleanly) {
+    Fixture f;
+    auto server = new_session(f);
+    const std::string junk = "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n";
+    server->receive_ciphertext(std::as_bytes(std::span(junk)));
+    EXPECT_EQ(server->state(), TlsState::kFailed);
+    EXPECT_EQ(server->poll_event(), TlsEventKind::kFailed);
+    EXPECT_FALSE(server->detail().empty());
+    std::byte out[16];
+    EXPECT_EQ(server->read_plaintext(out), 0U);
+    server->receive_ciphertext(std::as_bytes(std::span(junk)));  // ignored
+    EXPECT_EQ(server->poll_event(), std::nullopt);
+}
+
+TEST(TlsContext, NamesAMissingCertificateFile) {
+    auto config = parse_config(R"({"listeners": [{"address": "127.0.0.1:443"}],
+        "certificates": [{"names": ["a.test"], "chain": "/nonexistent/a.pem", "key": "a.key"}],
+        "routes": [{"name": "a", "backends": ["127.0.0.1:1"]}]})",
+                               "t.json");
+    ASSERT_TRUE(config);
+    auto created = TlsContext::create(std::move(*config), std::time(nullptr));
+    ASSERT_FALSE(created);
+    EXPECT_EQ(created.error().message, "/nonexistent/a.pem: cannot open the certificate chain");
+}
+
+Result<std::shared_ptr<const TlsContext>, ConfigError> context_with(const test::TempDir& dir,
+                                                                    const test::PemPair& cert,
+                                                                    const test::PemPair& key) {
+    dir.write("c.pem", cert.certificate);
+    dir.write("c.key", key.key);
+    auto config = parse_config(R"({"listeners": [{"address": "127.0.0.1:443"}],
+        "certificates": [{"names": ["a.test"], "chain": "c.pem", "key": "c.key"}],
+        "routes": [{"name": "a", "backends": ["127.0.0.1:1"]}]})",
+                               "t.json", dir.path());
+    EXPECT_TRUE(config);
+    return TlsContext::create(std::move(*config), std::time(nullptr));
+}
+
+TEST(TlsContext, RejectsExpiredAndNotYetValidCertificates) {
+    test::TempDir dir;
+    const auto expired = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"}, -10, -1);
+    auto r = context_with(dir, expired, expired);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, dir.path() + "/c.pem: the certificate has expired");
+    const auto future = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"}, 2, 10);
+    r = context_with(dir, future, future);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, dir.path() + "/c.pem: the certificate is not valid yet");
+}
+
+TEST(TlsContext, RejectsAKeyThatDoesNotMatch) {
+    test::TempDir dir;
+    const auto one = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
+    const auto two = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
+    auto r = context_with(dir, one, two);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message,
+              dir.path() + "/c.key: the private key does not match " + dir.path() + "/c.pem");
+}
+
+}  // namespace
+}  // namespace nfv::tls_proxy
