@@ -3,4 +3,6 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/proto/data_channel.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/proto/key_derivation.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/proto/key_method2.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/proto/tls_engine.cpp
 )
+target_link_libraries(nfv_vpn_core PUBLIC OpenSSL::SSL)

@@ -4,5 +4,6 @@ nfv_add_test(vpn_session_test
     proto/data_channel_test.cpp
     proto/key_derivation_test.cpp
     proto/key_method2_test.cpp
+    proto/tls_engine_test.cpp
   LIBS nfv::vpn_core nfv::platform_testing
   LABEL unit)

@@ -1,0 +1,137 @@
+// TlsEngine: OpenSSL TLS for the OpenVPN control channel, run over memory BIOs so that it is
+// fed and drained like any other sans-I/O core (no sockets; ciphertext travels in
+// P_CONTROL_V1 payloads through the reliability layer).
+//
+// References: OpenVPN 2.6 src/openvpn/ssl_openssl.c (tls_ctx_*, key_state_ssl_init,
+// key_state_write_plaintext/read_ciphertext..., key_state_export_keying_material),
+// ssl_verify.c / ssl_verify_openssl.c (verify_callback, x509_verify_ns_cert_type ->
+// remote-cert-tls, x509_verify_cert_ku/eku, verify_check_x509_name: --verify-x509-name
+// subject|name|name-prefix, x509_get_subject formatting); doc/man-sections/tls-options.rst;
+// OpenSSL BIO_s_mem(3), SSL_export_keying_material(3) (RFC 5705);
+// /work/shared/reference/openvpn-protocol.md §1.7 and §1.10.
+//
+// Use: create(); while running, hand every received TLS ciphertext chunk to
+// receive_ciphertext(), then drain read_ciphertext() into control packets (the caller splits
+// at the control MTU), drain poll_event() and read_plaintext(). write_plaintext() queues until
+// the handshake finished. Errors are sticky: after one, the engine only reports it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <openssl/types.h>
+
+#include "nfv/platform/result.hpp"
+
+namespace nfv::vpn::proto {
+
+/// --remote-cert-tls server|client: the peer certificate must carry a key usage extension and
+/// the TLS Web Server (or Client) Authentication extended key usage.
+enum class RemoteCertTls : std::uint8_t { kServer, kClient };
+
+/// --verify-x509-name type: the whole subject in OpenVPN's format
+/// ("C=DE, O=Example, CN=server"), the common name, or a prefix of the common name.
+enum class X509NameType : std::uint8_t { kSubject, kName, kNamePrefix };
+
+struct X509NameCheck {
+    std::string value;
+    X509NameType type = X509NameType::kSubject;  // OpenVPN's default type
+};
+
+struct TlsEngineConfig {
+    bool is_server = false;
+    std::string ca_pem;    // trusted CA certificates (one or more PEM blocks)
+    std::string cert_pem;  // our certificate, followed by any extra chain certificates
+    std::string key_pem;   // our private key (unencrypted PEM)
+    /// Server only: false accepts clients without a certificate (--verify-client-cert none).
+    bool require_peer_certificate = true;
+    std::optional<RemoteCertTls> remote_cert_tls;
+    std::optional<X509NameCheck> verify_x509_name;
+    /// TLS1_2_VERSION by default (OpenVPN 2.6's tls-version-min default).
+    int min_protocol_version = 0x0303;
+    /// Highest version (--tls-version-max); 0 = the highest OpenSSL supports.
+    int max_protocol_version = 0;
+};
+
+enum class TlsError : std::uint8_t {
+    kBadCredentials,     // CA, certificate or key PEM unreadable, or key does not match
+    kInternal,           // OpenSSL failed unexpectedly
+    kHandshakeFailed,    // protocol failure or fatal alert from the peer
+    kUntrustedPeer,      // peer chain does not verify against the CA
+    kNoPeerCertificate,  // peer sent no certificate but one is required
+    kRemoteCertTls,      // peer certificate lacks the required key usage / EKU
+    kX509NameMismatch,   // --verify-x509-name did not match
+    kClosed,             // peer closed the TLS session (close_notify)
+    kNotEstablished,     // the operation needs a finished handshake
+};
+
+enum class TlsEvent : std::uint8_t {
+    kHandshakeDone,  // keys can now be exported; queued plaintext was sent
+};
+
+class TlsEngine {
+public:
+    /// Builds the TLS context and session. A client immediately has its ClientHello ready in
+    /// read_ciphertext().
+    [[nodiscard]] static Result<TlsEngine, TlsError> create(const TlsEngineConfig& config);
+
+    TlsEngine(TlsEngine&&) noexcept;
+    TlsEngine& operator=(TlsEngine&&) noexcept;
+    TlsEngine(const TlsEngine&) = delete;
+    TlsEngine& operator=(const TlsEngine&) = delete;
+    ~TlsEngine();
+
+    /// Feeds ciphertext from the peer (in order, as delivered by the reliability layer) and
+    /// advances the handshake. Returns the sticky error once the session failed.
+    [[nodiscard]] Result<void, TlsError> receive_ciphertext(std::span<const std::byte> bytes);
+
+    /// Bytes of ciphertext waiting to be sent.
+    [[nodiscard]] std::size_t pending_ciphertext() const;
+    /// Moves up to out.size() bytes of pending ciphertext into `out`; returns how many
+    /// (0 = nothing to send).
+    [[nodiscard]] std::size_t read_ciphertext(std::span<std::byte> out);
+
+    /// Queues plaintext (one TLS record per call once established; OpenVPN sends each control
+    /// message as its own record). Sent immediately when the handshake is done.
+    [[nodiscard]] Result<void, TlsError> write_plaintext(std::span<const std::byte> bytes);
+    /// Reads decrypted plaintext into `out`; returns bytes read, 0 when none is available.
+    /// At most one TLS record is returned per call.
+    [[nodiscard]] Result<std::size_t, TlsError> read_plaintext(std::span<std::byte> out);
+
+    /// Events in order of occurrence; nullopt when none is pending.
+    [[nodiscard]] std::optional<TlsEvent> poll_event();
+
+    [[nodiscard]] bool handshake_done() const;
+    [[nodiscard]] std::optional<TlsError> error() const;
+
+    /// RFC 5705 exporter with `label` and no context, filling `out` (e.g. 256 bytes of
+    /// "EXPORTER-OpenVPN-datakeys"). kNotEstablished before the handshake finished.
+    [[nodiscard]] Result<void, TlsError> export_keying_material(std::string_view label,
+                                                                std::span<std::byte> out) const;
+
+    /// The peer certificate's subject CN and subject line (OpenVPN format); empty before the
+    /// handshake or without a peer certificate.
+    [[nodiscard]] std::string peer_common_name() const;
+    [[nodiscard]] std::string peer_subject() const;
+    /// Negotiated protocol name ("TLSv1.3"), for logs.
+    [[nodiscard]] std::string_view protocol_version() const;
+
+    struct State;  // verification settings and outcome, shared with OpenSSL callbacks
+
+private:
+    explicit TlsEngine(std::unique_ptr<State> state);
+    [[nodiscard]] Result<void, TlsError> advance();
+    [[nodiscard]] Result<void, TlsError> flush_plaintext();
+    Result<void, TlsError> fail(TlsError error);
+    [[nodiscard]] TlsError classify_failure() const;
+
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace nfv::vpn::proto
