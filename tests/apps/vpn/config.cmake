@@ -7,5 +7,6 @@ nfv_add_test(vpn_config_test
     config/options_test.cpp
     config/vpn_config_test.cpp
     config/check_config_test.cpp
+    config/push_reply_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)
