@@ -269,12 +269,16 @@ Outcome LeaseEngine::handle(const dh::DhcpMessage& request, const InterfaceInfo&
 }
 
 const DhcpRange* LeaseEngine::range_for(const Context& context, Ipv4Address address) const {
+    // dnsmasq: a dhcp-host address may lie anywhere in the subnet of a range, not only
+    // between its start and end.
+    const bool host_address =
+        context.host != nullptr && context.host->address && *context.host->address == address;
     for (const auto& range : settings_.ranges) {
         if (!tags_match(range.match, context.tags))
             continue;
         if (!context.network.contains(range.start))
             continue;
-        if (range.static_only) {
+        if (range.static_only || host_address) {
             if (context.network.contains(address))
                 return &range;
             continue;

@@ -179,6 +179,18 @@ TEST(LeaseEngine, StaticAddressOutsideTheRangeButInTheSubnetIsGiven) {
     EXPECT_FALSE(unknown.reply) << "a static range serves only dhcp-host clients";
 }
 
+TEST(LeaseEngine, StaticAddressOutsideADynamicRangeIsGivenToItsHost) {
+    DhcpServerSettings settings = basic_settings();  // dynamic range .100-.150
+    StaticHost host;
+    host.hardware.push_back(HardwarePattern{std::nullopt, {0x52, 0x54, 0x00, 0x00, 0x00, 0x14}});
+    host.address = Ipv4Address({192, 168, 50, 20});
+    settings.hosts.push_back(host);
+    LeaseEngine engine(settings);
+    EXPECT_EQ(obtain(engine, 0x14), Ipv4Address({192, 168, 50, 20}));
+    const Ipv4Address other = obtain(engine, 0x15);
+    EXPECT_GE(other.to_u32(), Ipv4Address({192, 168, 50, 100}).to_u32());
+}
+
 TEST(LeaseEngine, WildcardHardwarePatternMatches) {
     DhcpServerSettings settings = basic_settings();
     StaticHost host;
