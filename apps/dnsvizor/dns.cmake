@@ -4,8 +4,10 @@ add_library(nfv_dnsvizor_dns STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/dns/domain_match.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dns/hosts_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dns/hosts_loader.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dns/local_records.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dns/local_resolver.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dns/resolv_conf.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dns/synth_domain.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dns/upstream_selector.cpp
 )
 add_library(nfv::dnsvizor_dns ALIAS nfv_dnsvizor_dns)

@@ -6,6 +6,7 @@
 
 #include "dns/domain_match.hpp"
 #include "dns/hosts_file.hpp"
+#include "dns/synth_domain.hpp"
 
 namespace nfv::dnsvizor::dns {
 namespace {
@@ -17,6 +18,9 @@ using net::dns::Rcode;
 using net::dns::ResourceRecord;
 using net::dns::RrClass;
 using net::dns::RrType;
+
+/// dnsmasq drops CNAME chains longer than this (cache.c).
+constexpr std::size_t kMaxCnameChain = 10;
 
 /// The skeleton of every reply: dnsmasq copies id, opcode, RD and CD and always sets RA.
 Message make_reply(const Message& query, std::uint16_t edns_size) {
@@ -107,7 +111,8 @@ LocalResolver::LocalResolver(const DnsSettings& settings, const HostsData& hosts
                              InterfaceAddresses interface_addresses)
     : settings_(settings),
       interface_addresses_(std::move(interface_addresses)),
-      selector_(settings.upstream.servers) {
+      selector_(settings.upstream.servers),
+      records_(settings.local) {
     for (const auto& record : settings_.local.host_records) {
         const std::uint32_t ttl = record.ttl.value_or(settings_.local.local_ttl);
         // dnsmasq: every name answers A/AAAA, the first name answers PTR for the addresses.
@@ -188,48 +193,185 @@ void LocalResolver::remove_lease_name(std::string_view hostname, net::Ipv4Addres
     leases_.remove(name, address);
 }
 
+void LocalResolver::set_host_name(std::string host_name) {
+    host_name_ = std::move(host_name);
+}
+
+bool LocalResolver::is_table_name(std::string_view key) const {
+    return host_records_.find(key) != nullptr || hosts_.find(key) != nullptr ||
+           leases_.find(key) != nullptr;
+}
+
 void LocalResolver::set_default_upstreams(std::vector<Upstream> upstreams) {
     selector_.set_default_upstreams(std::move(upstreams));
 }
 
-bool LocalResolver::answer_addresses(const Name& owner, std::string_view key, RrType type,
-                                     Message& reply, bool& other_family) const {
-    bool answered = false;
+std::size_t LocalResolver::append_addresses(const Name& owner, std::string_view key, RrType type,
+                                            std::vector<ResourceRecord>& out,
+                                            bool& other_family) const {
     std::vector<net::IpAddress> seen;
-    for (const AddressTable* table : {&host_records_, &hosts_, &leases_}) {
-        const auto* addresses = table->find(key);
-        if (addresses == nullptr) {
-            continue;
+    const auto emit = [&](const net::IpAddress& address, std::uint32_t ttl) {
+        if (type != RrType::kAny && !family_matches(address, type)) {
+            other_family = true;
+            return;
         }
-        for (const auto& entry : *addresses) {
-            if (!family_matches(entry.address, type)) {
-                other_family = true;
-                continue;
+        if (std::find(seen.begin(), seen.end(), address) != seen.end()) {
+            return;
+        }
+        seen.push_back(address);
+        out.push_back(ResourceRecord{owner, RrClass::kIn, ttl, address_rdata(address)});
+    };
+    for (const AddressTable* table : {&host_records_, &hosts_, &leases_}) {
+        if (const auto* addresses = table->find(key)) {
+            for (const auto& entry : *addresses) {
+                emit(entry.address, entry.ttl);
             }
-            if (std::find(seen.begin(), seen.end(), entry.address) != seen.end()) {
-                continue;
-            }
-            seen.push_back(entry.address);
-            reply.answers.push_back(
-                ResourceRecord{owner, RrClass::kIn, entry.ttl, address_rdata(entry.address)});
-            answered = true;
         }
     }
-    return answered;
+    const std::uint32_t ttl = settings_.local.local_ttl;
+    if (interface_addresses_) {
+        for (const auto& rule : settings_.local.interface_names) {
+            if (normalize_key(rule.name) != key) {
+                continue;
+            }
+            for (const auto& address : interface_addresses_(rule.interface)) {
+                if ((address.is_v4() && rule.ipv4) || (address.is_v6() && rule.ipv6)) {
+                    emit(address, ttl);
+                }
+            }
+        }
+    }
+    for (const auto& rule : settings_.local.synth_domains) {
+        if (const auto address = synth_address(rule, key)) {
+            emit(*address, ttl);
+        }
+    }
+    return seen.size();
 }
 
-bool LocalResolver::answer_reverse(const Question& question, const net::IpAddress& address,
+bool LocalResolver::answer_reverse(const Name& owner, const net::IpAddress& address,
                                    Message& reply) const {
+    const auto emit = [&](std::string_view key, std::uint32_t ttl) {
+        auto target = key_to_name(key);
+        if (!target) {
+            return false;
+        }
+        reply.answers.push_back(
+            ResourceRecord{owner, RrClass::kIn, ttl, net::dns::rdata::Ptr{std::move(*target)}});
+        return true;
+    };
     for (const AddressTable* table : {&host_records_, &hosts_, &leases_}) {
         if (const auto* entry = table->find_reverse(address)) {
-            if (auto target = key_to_name(entry->name)) {
-                reply.answers.push_back(ResourceRecord{question.name, RrClass::kIn, entry->ttl,
-                                                       net::dns::rdata::Ptr{std::move(*target)}});
+            if (emit(entry->name, entry->ttl)) {
+                return true;
+            }
+        }
+    }
+    const std::uint32_t ttl = settings_.local.local_ttl;
+    if (interface_addresses_) {
+        for (const auto& rule : settings_.local.interface_names) {
+            if ((address.is_v4() && !rule.ipv4) || (address.is_v6() && !rule.ipv6)) {
+                continue;
+            }
+            const auto addresses = interface_addresses_(rule.interface);
+            if (std::find(addresses.begin(), addresses.end(), address) != addresses.end() &&
+                emit(normalize_key(rule.name), ttl)) {
+                return true;
+            }
+        }
+    }
+    for (const auto& rule : settings_.local.synth_domains) {
+        if (const auto name = synth_name(rule, address)) {
+            if (emit(*name, ttl)) {
                 return true;
             }
         }
     }
     return false;
+}
+
+bool LocalResolver::is_local_machine(std::string_view key) const {
+    return hosts_.find(key) != nullptr || leases_.find(key) != nullptr;
+}
+
+std::size_t LocalResolver::append_mx(const Name& owner, std::string_view key,
+                                     Message& reply) const {
+    const std::string& mx_target = settings_.local.mx_target;
+    const std::string default_target = mx_target.empty() ? host_name_ : mx_target;
+    std::size_t count = records_.append(owner, key, RrType::kMx, default_target, reply.answers);
+    const std::uint32_t ttl = settings_.local.local_ttl;
+    const auto add = [&](std::uint16_t preference, std::string_view target_text) {
+        if (auto target = Name::parse_text(target_text); target && !target_text.empty()) {
+            reply.answers.push_back(
+                ResourceRecord{owner, RrClass::kIn, ttl, net::dns::rdata::Mx{preference, *target}});
+            ++count;
+        }
+    };
+    if (count == 0 && !mx_target.empty() && !host_name_.empty() &&
+        normalize_key(host_name_) == key) {
+        add(0, mx_target);  // dnsmasq: mx-target answers MX queries for the machine's name
+    } else if (count == 0 && settings_.local.selfmx && is_local_machine(key)) {
+        add(1, key);
+    } else if (count == 0 && settings_.local.localmx && is_local_machine(key)) {
+        add(1, default_target);
+    }
+    return count;
+}
+
+std::size_t LocalResolver::append_typed(const Name& owner, std::string_view key, RrType type,
+                                        Message& reply) const {
+    std::size_t count = 0;
+    if (type == RrType::kA || type == RrType::kAaaa || type == RrType::kAny) {
+        bool other_family = false;
+        count += append_addresses(owner, key, type, reply.answers, other_family);
+    }
+    if (type == RrType::kMx || type == RrType::kAny) {
+        count += append_mx(owner, key, reply);
+    }
+    if (type != RrType::kA && type != RrType::kAaaa && type != RrType::kMx) {
+        // kAny here also repeats MX from records_; drop those duplicates below.
+        const std::size_t before = reply.answers.size();
+        count += records_.append(owner, key, type, {}, reply.answers);
+        if (type == RrType::kAny) {
+            for (std::size_t i = reply.answers.size(); i > before; --i) {
+                if (reply.answers[i - 1].type() == RrType::kMx) {
+                    reply.answers.erase(reply.answers.begin() + static_cast<std::ptrdiff_t>(i - 1));
+                    --count;
+                }
+            }
+        }
+    }
+    if ((type == RrType::kPtr || type == RrType::kAny) && count == 0) {
+        if (const auto address = reverse_address(owner)) {
+            if (answer_reverse(owner, *address, reply)) {
+                ++count;
+            }
+        }
+    }
+    return count;
+}
+
+void LocalResolver::append_additionals(Message& reply) const {
+    // dnsmasq adds the local addresses of MX and SRV targets to the additional section.
+    std::vector<std::string> done;
+    for (const auto& record : reply.answers) {
+        const Name* target = nullptr;
+        if (const auto* mx = std::get_if<net::dns::rdata::Mx>(&record.rdata)) {
+            target = &mx->exchange;
+        } else if (const auto* srv = std::get_if<net::dns::rdata::Srv>(&record.rdata)) {
+            target = &srv->target;
+        }
+        if (target == nullptr || target->is_root()) {
+            continue;
+        }
+        std::string key = name_key(*target);
+        if (std::find(done.begin(), done.end(), key) != done.end()) {
+            continue;
+        }
+        bool other_family = false;
+        append_addresses(*target, key, RrType::kAny, reply.additionals, other_family);
+        done.push_back(std::move(key));
+    }
 }
 
 LocalResolver::Lookup LocalResolver::answer_address_rule(const Question& question,
@@ -310,24 +452,46 @@ bool LocalResolver::answer_chaos(const Question& question, Message& reply) const
 
 LocalResolver::Lookup LocalResolver::lookup_local(const Question& question, std::string_view key,
                                                   Message& reply) const {
-    if (question.type == RrType::kPtr) {
-        if (const auto address = reverse_address(question.name)) {
-            if (answer_reverse(question, *address, reply)) {
-                return {Outcome::kAnswered, true};
-            }
-            if (settings_.upstream.bogus_priv && is_bogus_private(*address) &&
-                !selector_.has_domain_rule(key)) {
-                return {Outcome::kNxDomain, true};
-            }
+    // cname=: answered for every type; the chain is followed through local data only.
+    Name owner = question.name;
+    std::string owner_key(key);
+    bool aliased = false;
+    for (std::size_t depth = 0; depth < kMaxCnameChain; ++depth) {
+        const LocalCname* cname = records_.find_cname(owner_key);
+        if (cname == nullptr) {
+            break;
         }
-    }
-    if (question.type == RrType::kA || question.type == RrType::kAaaa) {
-        bool other_family = false;
-        if (answer_addresses(question.name, key, question.type, reply, other_family)) {
+        reply.answers.push_back(
+            ResourceRecord{owner, RrClass::kIn, cname->ttl, net::dns::rdata::Cname{cname->target}});
+        aliased = true;
+        if (question.type == RrType::kCname) {
             return {Outcome::kAnswered, true};
         }
-        if (other_family) {
+        owner = cname->target;
+        owner_key = cname->target_key;
+    }
+    if (aliased) {
+        append_typed(owner, owner_key, question.type, reply);
+        append_additionals(reply);
+        return {Outcome::kAnswered, true};
+    }
+    if (append_typed(owner, key, question.type, reply) > 0) {
+        append_additionals(reply);
+        return {Outcome::kAnswered, true};
+    }
+    if (question.type == RrType::kA || question.type == RrType::kAaaa) {
+        // The name holds only the other family in hosts/host-record/leases: NODATA.
+        bool other_family = false;
+        std::vector<ResourceRecord> ignored;
+        append_addresses(owner, key, question.type, ignored, other_family);
+        if (other_family && is_table_name(key)) {
             return {Outcome::kNoData, false};
+        }
+    }
+    if (question.type == RrType::kPtr && settings_.upstream.bogus_priv) {
+        if (const auto address = reverse_address(question.name);
+            address && is_bogus_private(*address) && !selector_.has_domain_rule(key)) {
+            return {Outcome::kNxDomain, true};
         }
     }
     return answer_address_rule(question, key, reply);

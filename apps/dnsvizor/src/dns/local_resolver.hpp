@@ -40,6 +40,7 @@
 
 #include "dns/address_table.hpp"
 #include "dns/hosts_loader.hpp"
+#include "dns/local_records.hpp"
 #include "dns/query_resolver.hpp"
 #include "dns/settings.hpp"
 #include "dns/upstream_selector.hpp"
@@ -77,6 +78,14 @@ public:
     /// The servers read from resolv.conf (used when `no-resolv` is not set), after `server=ip`.
     void set_default_upstreams(std::vector<Upstream> upstreams);
 
+    /// The machine's host name (gethostname(2), read by the runtime): the default target of
+    /// `mx-host` without a target and of `localmx`, and the owner of the `mx-target` MX record.
+    void set_host_name(std::string host_name);
+
+    /// Configuration items that could not be used (bad record names and the like), as
+    /// "option: message" lines for the runtime to log as warnings at start-up.
+    [[nodiscard]] const std::vector<std::string>& problems() const { return records_.problems(); }
+
     /// The `domain=` that applies to `address` (a range rule containing it, else the default
     /// domain), or nullopt.
     [[nodiscard]] std::optional<std::string> domain_for(const net::IpAddress& address) const;
@@ -90,11 +99,17 @@ private:
 
     [[nodiscard]] Lookup lookup_local(const net::dns::Question& question, std::string_view key,
                                       net::dns::Message& reply) const;
-    [[nodiscard]] bool answer_addresses(const net::dns::Name& owner, std::string_view key,
-                                        net::dns::RrType type, net::dns::Message& reply,
-                                        bool& other_family) const;
-    [[nodiscard]] bool answer_reverse(const net::dns::Question& question,
-                                      const net::IpAddress& address,
+    std::size_t append_typed(const net::dns::Name& owner, std::string_view key,
+                             net::dns::RrType type, net::dns::Message& reply) const;
+    std::size_t append_mx(const net::dns::Name& owner, std::string_view key,
+                          net::dns::Message& reply) const;
+    void append_additionals(net::dns::Message& reply) const;
+    [[nodiscard]] bool is_local_machine(std::string_view key) const;
+    [[nodiscard]] bool is_table_name(std::string_view key) const;
+    std::size_t append_addresses(const net::dns::Name& owner, std::string_view key,
+                                 net::dns::RrType type, std::vector<net::dns::ResourceRecord>& out,
+                                 bool& other_family) const;
+    [[nodiscard]] bool answer_reverse(const net::dns::Name& owner, const net::IpAddress& address,
                                       net::dns::Message& reply) const;
     [[nodiscard]] Lookup answer_address_rule(const net::dns::Question& question,
                                              std::string_view key, net::dns::Message& reply) const;
@@ -108,6 +123,8 @@ private:
     AddressTable host_records_;
     AddressTable hosts_;
     AddressTable leases_;
+    LocalRecords records_;
+    std::string host_name_;
 };
 
 }  // namespace nfv::dnsvizor::dns
