@@ -1,0 +1,93 @@
+// Proxy: the nfv-tls-proxy runtime. Owns the listeners (TLS, HTTP redirect, metrics), every
+// live connection and the current configuration Snapshot, all on one io_uring EventLoop.
+//
+// Contract:
+//   * start() binds every listener of the snapshot's config or fails naming the address.
+//   * Accepted TLS connections beyond limits.max_connections are closed at once (counted).
+//   * reload() swaps the snapshot used by NEW connections; established ones keep theirs. Listener
+//     changes are not applied by a reload (logged as a warning; restart to apply).
+//   * stop() closes the listeners and asks every connection to close gracefully (close_notify);
+//     `on_stopped` runs once no connection is left.
+//   * Metrics: tls_proxy_* families in the registry passed in; per route ones in Snapshot.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "nfv/platform/io/event_loop.hpp"
+#include "nfv/platform/io/tcp_listener.hpp"
+#include "nfv/platform/log.hpp"
+#include "nfv/platform/metrics.hpp"
+
+#include "runtime/connection.hpp"
+#include "runtime/plain_http.hpp"
+#include "runtime/snapshot.hpp"
+
+namespace nfv::tls_proxy {
+
+class Proxy final : private ConnectionOwner {
+public:
+    /// Binds the listeners and starts accepting. The error names the listener that failed.
+    [[nodiscard]] static Result<std::unique_ptr<Proxy>, std::string> start(
+        platform::io::EventLoop& loop, platform::Logger logger, platform::MetricsRegistry& metrics,
+        std::shared_ptr<Snapshot> snapshot);
+    Proxy(const Proxy&) = delete;
+    Proxy& operator=(const Proxy&) = delete;
+    ~Proxy();
+
+    /// New connections use `snapshot` from now on.
+    void reload(std::shared_ptr<Snapshot> snapshot);
+    /// Graceful stop; `on_stopped` runs (once) when the last connection is gone.
+    void stop(std::function<void()> on_stopped);
+
+    [[nodiscard]] std::size_t connection_count() const { return connections_.size(); }
+    /// Bound addresses of the TLS listeners, in config order (useful with port 0 in tests).
+    [[nodiscard]] std::vector<platform::io::SocketAddress> tls_addresses() const;
+    [[nodiscard]] const Snapshot& snapshot() const { return *snapshot_; }
+
+private:
+    struct Listener {
+        std::unique_ptr<platform::io::TcpListener> socket;
+        bool http_redirect = false;
+        bool metrics = false;
+    };
+
+    Proxy(platform::io::EventLoop& loop, platform::Logger logger,
+          platform::MetricsRegistry& metrics, std::shared_ptr<Snapshot> snapshot);
+    Result<void, std::string> listen_all();
+    void on_tls_accept(platform::io::UniqueFd fd, const platform::io::SocketAddress& peer,
+                       const platform::io::SocketAddress& local);
+    void on_plain_accept(platform::io::UniqueFd fd, bool metrics);
+    void collect_retired();
+    void check_stopped();
+
+    // ConnectionOwner
+    void retire(std::uint64_t id) override;
+    std::span<std::byte> scratch() override { return scratch_; }
+    platform::Logger& logger() override { return logger_; }
+    void count_handshake_failure(std::string_view reason) override;
+
+    platform::io::EventLoop& loop_;
+    platform::Logger logger_;
+    platform::MetricsRegistry& metrics_;
+    std::shared_ptr<Snapshot> snapshot_;
+    std::vector<Listener> listeners_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<PlainHttpConnection>> plain_;
+    std::vector<std::uint64_t> retired_;
+    bool collect_scheduled_ = false;
+    std::uint64_t next_id_ = 1;
+    std::vector<std::byte> scratch_;
+    bool stopping_ = false;
+    std::function<void()> on_stopped_;
+    platform::Counter& accepted_;
+    platform::Counter& rejected_;
+    platform::Gauge& open_;
+    platform::Counter& redirects_;
+};
+
+}  // namespace nfv::tls_proxy

@@ -1,0 +1,67 @@
+// Snapshot: everything a connection needs from the configuration, immutable once built: the TLS
+// contexts and router, each route's resolved backend addresses and its metrics. A reload builds
+// a new Snapshot; connections keep the one they started with (shared_ptr), so SIGHUP never
+// disturbs an established connection.
+//
+// Host names of backends are resolved once, when the snapshot is built (getaddrinfo, blocking,
+// at start-up and on reload only). TODO(tlsproxy): resolve asynchronously with c-ares and
+// re-resolve on TTL expiry.
+#pragma once
+
+#include <cstddef>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nfv/platform/io/socket_address.hpp"
+#include "nfv/platform/metrics.hpp"
+#include "nfv/platform/result.hpp"
+
+#include "config.hpp"
+#include "tls_context.hpp"
+
+namespace nfv::tls_proxy {
+
+/// Per-route counters (label route="<name>"); they live in the proxy's registry and so survive
+/// reloads.
+struct RouteMetrics {
+    platform::Counter* connections = nullptr;        // handshakes completed on this route
+    platform::Gauge* active = nullptr;               // connections currently relayed
+    platform::Counter* bytes_from_client = nullptr;  // plaintext client -> backend
+    platform::Counter* bytes_to_client = nullptr;    // plaintext backend -> client
+    platform::Counter* backend_failures = nullptr;   // connect attempts that failed or timed out
+    platform::Counter* unavailable = nullptr;        // connections closed (or 502) for no backend
+};
+
+struct RouteRuntime {
+    std::vector<platform::io::SocketAddress> backends;
+    std::vector<std::string> backend_names;  // as configured, for logs
+    RouteMetrics metrics;
+};
+
+class Snapshot {
+public:
+    /// Loads certificates, resolves backends and registers metrics. Errors name the file and
+    /// the JSON path (a backend that does not resolve: "/routes/0/backends/1").
+    [[nodiscard]] static Result<std::shared_ptr<Snapshot>, ConfigError> build(
+        Config config, std::time_t now, platform::MetricsRegistry& metrics);
+
+    [[nodiscard]] const std::shared_ptr<const TlsContext>& tls() const { return tls_; }
+    [[nodiscard]] const Config& config() const { return tls_->config(); }
+    [[nodiscard]] RouteRuntime& route(std::size_t index) { return routes_[index]; }
+    /// Round-robin: the backend index to try first for the next connection on `route`.
+    [[nodiscard]] std::size_t next_backend(std::size_t route);
+
+private:
+    std::shared_ptr<const TlsContext> tls_;
+    std::vector<RouteRuntime> routes_;
+    std::vector<std::size_t> round_robin_;
+};
+
+/// Numeric address first, then getaddrinfo(AF_UNSPEC, SOCK_STREAM). Every address returned
+/// is kept (in resolver order).
+[[nodiscard]] Result<std::vector<platform::io::SocketAddress>, std::string> resolve_endpoint(
+    const Endpoint& endpoint);
+
+}  // namespace nfv::tls_proxy
