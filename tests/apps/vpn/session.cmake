@@ -5,5 +5,7 @@ nfv_add_test(vpn_session_test
     proto/key_derivation_test.cpp
     proto/key_method2_test.cpp
     proto/tls_engine_test.cpp
+    proto/key_state_test.cpp
+    proto/keepalive_test.cpp
   LIBS nfv::vpn_core nfv::platform_testing
   LABEL unit)
