@@ -236,6 +236,23 @@ Outcome LeaseEngine::handle(const dh::DhcpMessage& request, const InterfaceInfo&
         if (!context.host->set_tag.empty())
             context.tags.insert(context.host->set_tag);
     }
+    // dnsmasq's context tags: the `set:` tag of each range on the client's network.
+    for (const auto& range : settings_.ranges) {
+        if (!range.set_tag.empty() && context.network.contains(range.start) &&
+            tags_match(range.match, context.tags)) {
+            context.tags.insert(range.set_tag);
+        }
+    }
+    // dhcp-ignore: a rule whose tag conditions all hold silences the server for this client.
+    for (const auto& rule : settings_.ignore) {
+        if (tags_match(rule, context.tags)) {
+            ++counters_.ignored;
+            return Outcome{
+                std::nullopt,
+                {},
+                "DHCP packet ignored (dhcp-ignore) for " + request.hardware_address_text()};
+        }
+    }
 
     // The host name: option 81 (preferred), else 12; a dhcp-host name overrides both.
     std::string offered_name;

@@ -349,6 +349,33 @@ Result<void, std::string> map_one(const RawOption& option, DhcpImport& out,
         }
         return {};
     }
+    if (name == "dhcp-ignore") {
+        std::vector<TagCondition> rule;
+        for (const std::string_view field : split_commas(option.value)) {
+            if (field.empty())
+                continue;
+            if (auto tag = parse_tag_condition(field)) {
+                rule.push_back(std::move(*tag));
+            } else if (field.find(':') == std::string_view::npos) {
+                // Legacy: a bare tag name, `#` or `!` negating it.
+                TagCondition condition;
+                std::string_view tag_name = field;
+                if (tag_name.front() == '!' || tag_name.front() == '#') {
+                    condition.negated = true;
+                    tag_name.remove_prefix(1);
+                }
+                condition.name = std::string(tag_name);
+                rule.push_back(std::move(condition));
+            } else {
+                return fail(option, "bad tag '" + std::string(field) + "'");
+            }
+        }
+        if (rule.empty() || std::any_of(rule.begin(), rule.end(),
+                                        [](const TagCondition& c) { return c.name.empty(); }))
+            return fail(option, "missing tag");
+        out.settings.ignore.push_back(std::move(rule));
+        return {};
+    }
     if (name == "dhcp-authoritative")
         return flag(out.settings.authoritative);
     if (name == "dhcp-rapid-commit")

@@ -8,11 +8,12 @@
 //   dhcp-host      [mac..][,id:clid|*][,set:t][,tag:t][,ipv4][,name][,lease][,ignore]
 //                  MACs with `*` wildcards and a `TT-` hardware-type prefix.
 //   dhcp-option, dhcp-option-force      see option_values.hpp
+//   dhcp-ignore=tag:t[,tag:t]  (no answer for clients matching all the tags),
 //   dhcp-authoritative, dhcp-rapid-commit, dhcp-sequential-ip, dhcp-lease-max=N,
 //   domain=dom[,range], dhcp-leasefile=path, leasefile-ro, log-dhcp, quiet-dhcp, no-ping.
 // DHCPv6 ranges, option6:, enable-ra and ra-param become the warning "DHCPv6/RA is not
 // supported yet; ignored". Every other DHCP option is either a named error (options whose
-// absence would change who gets which address, e.g. dhcp-ignore, dhcp-hostsfile, dhcp-script)
+// absence would change who gets which address, e.g. dhcp-hostsfile, dhcp-mac, dhcp-script)
 // or a named warning (options that only change details, e.g. dhcp-broadcast, dhcp-fqdn).
 //
 // Errors and warnings start with "<file>:<line>: <option>: " (or "command line: ..."), so a user

@@ -72,6 +72,8 @@ struct DhcpServerSettings {
     std::vector<DhcpRange> ranges;
     std::vector<StaticHost> hosts;
     std::vector<ServedOption> options;
+    // dhcp-ignore rules: a client for which all conditions of one rule hold gets no answer.
+    std::vector<std::vector<TagCondition>> ignore;
     std::string domain;  // `domain=`: the default domain (option 15) and lease DNS suffix
     bool authoritative = false;
     bool rapid_commit = false;

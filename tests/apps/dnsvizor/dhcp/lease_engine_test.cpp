@@ -191,6 +191,37 @@ TEST(LeaseEngine, StaticAddressOutsideADynamicRangeIsGivenToItsHost) {
     EXPECT_GE(other.to_u32(), Ipv4Address({192, 168, 50, 100}).to_u32());
 }
 
+TEST(LeaseEngine, IgnoreUnknownClientsServesOnlyDhcpHosts) {
+    DhcpServerSettings settings = basic_settings();
+    StaticHost host;
+    host.hardware.push_back(HardwarePattern{std::nullopt, {0x52, 0x54, 0x00, 0x00, 0x00, 0x16}});
+    settings.hosts.push_back(host);
+    settings.ignore.push_back({TagCondition{"known", true}});  // dhcp-ignore=tag:!known
+    LeaseEngine engine(settings);
+    const auto unknown =
+        engine.handle(client_message(dh::MessageType::kDiscover, 0x17), lan(), kNow);
+    EXPECT_FALSE(unknown.reply);
+    EXPECT_NE(unknown.log.find("ignored"), std::string::npos);
+    EXPECT_NE(obtain(engine, 0x16), Ipv4Address{}) << "the known host is served";
+}
+
+TEST(LeaseEngine, RangeSetTagSelectsTaggedOptions) {
+    DhcpServerSettings settings = basic_settings();
+    settings.ranges[0].set_tag = "lan";  // dhcp-range=set:lan,...
+    settings.options.push_back(
+        ServedOption{42, bytes({10, 0, 0, 1}), {{"lan", false}}, false, {}});  // tag:lan
+    settings.options.push_back(
+        ServedOption{44, bytes({10, 0, 0, 2}), {{"wan", false}}, false, {}});  // tag:wan
+    LeaseEngine engine(settings);
+    auto discover = client_message(dh::MessageType::kDiscover, 0x18);
+    discover.options.set(dh::OptionCode::kParameterRequestList, bytes({1, 42, 44}));
+    const auto offer = engine.handle(discover, lan(), kNow);
+    ASSERT_TRUE(offer.reply);
+    EXPECT_EQ(offer.reply->message.options.get_address(dh::OptionCode::kNtpServer),
+              Ipv4Address({10, 0, 0, 1}));
+    EXPECT_EQ(offer.reply->message.options.find(44), nullptr);
+}
+
 TEST(LeaseEngine, WildcardHardwarePatternMatches) {
     DhcpServerSettings settings = basic_settings();
     StaticHost host;

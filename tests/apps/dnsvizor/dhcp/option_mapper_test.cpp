@@ -380,8 +380,8 @@ TEST(DhcpOptionMapper, FlagWithValueAndBadNumbersAreErrors) {
 }
 
 TEST(DhcpOptionMapper, UnsupportedOptionsAreNamedErrorsOrWarnings) {
-    const auto e = map_error({opt("dhcp-ignore", "tag:!known", 4)});
-    EXPECT_EQ(e.rfind("/etc/dnsmasq.conf:4: dhcp-ignore: not supported yet", 0), 0U) << e;
+    const auto e = map_error({opt("dhcp-mac", "set:phone,3c:07:54:*:*:*", 4)});
+    EXPECT_EQ(e.rfind("/etc/dnsmasq.conf:4: dhcp-mac: not supported yet", 0), 0U) << e;
     EXPECT_NE(map_error({opt("dhcp-hostsfile", "/etc/hosts.dhcp")}).find("dhcp-hostsfile"),
               std::string::npos);
     EXPECT_NE(map_error({opt("dhcp-frobnicate", "1")}).find("unsupported DHCP option"),
@@ -389,6 +389,20 @@ TEST(DhcpOptionMapper, UnsupportedOptionsAreNamedErrorsOrWarnings) {
     const auto out = map_ok({opt("dhcp-broadcast", "tag:needs-broadcast", 8)});
     ASSERT_EQ(out.warnings.size(), 1U);
     EXPECT_EQ(out.warnings[0], "/etc/dnsmasq.conf:8: dhcp-broadcast: not supported yet; ignored");
+}
+
+TEST(DhcpOptionMapper, IgnoreRulesWithTagsAndLegacyForms) {
+    const auto out =
+        map_ok({opt("dhcp-ignore", "tag:!known"), opt("dhcp-ignore", "tag:guest,#vip")});
+    ASSERT_EQ(out.settings.ignore.size(), 2U);
+    ASSERT_EQ(out.settings.ignore[0].size(), 1U);
+    EXPECT_EQ(out.settings.ignore[0][0].name, "known");
+    EXPECT_TRUE(out.settings.ignore[0][0].negated);
+    ASSERT_EQ(out.settings.ignore[1].size(), 2U);
+    EXPECT_EQ(out.settings.ignore[1][1].name, "vip");
+    EXPECT_TRUE(out.settings.ignore[1][1].negated);
+    EXPECT_NE(map_error({opt("dhcp-ignore", "")}).find("missing tag"), std::string::npos);
+    EXPECT_NE(map_error({opt("dhcp-ignore", "tag:")}).find("missing tag"), std::string::npos);
 }
 
 TEST(DhcpOptionMapper, CommandLineLocationIsNamed) {
