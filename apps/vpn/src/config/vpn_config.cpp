@@ -457,15 +457,42 @@ void check_combination(std::span<const Directive> directives, VpnConfig& config,
     if (config.control_key.wrap == ControlWrap::kTlsAuth && !config.control_key.direction) {
         config.control_key.direction = config.key_direction;
     }
+    // Errors about something missing point at the directive that made the config a client,
+    // a server or a TLS peer.
+    Directive where{"tls-client", {}, false, "", 0};
+    for (const Directive& d : directives) {
+        if (d.name == "client" || d.name == "pull" || d.name == "server" ||
+            d.name == "tls-client" || d.name == "tls-server" || d.name == "mode") {
+            where = d;
+            break;
+        }
+    }
     if (config.role == Role::kClient && config.client.remotes.empty()) {
-        Directive where{"client", {}, false, "", 0};
-        for (const Directive& d : directives) {
-            if (d.name == "client" || d.name == "pull") {
-                where = d;
-                break;
+        context.error(where, "a client needs at least one remote");
+    }
+    // options.c options_postprocess_verify_ce(): what TLS mode needs.
+    if (config.tls_client || config.tls_server) {
+        const bool pkcs12 = !config.pkcs12.empty();
+        if (config.ca.empty() && !pkcs12 && config.peer_fingerprints.empty()) {
+            context.error(where,
+                          "You must define CA file (--ca) or peer fingerprint "
+                          "verification (--peer-fingerprint)");
+        }
+        const int own = (config.cert.empty() ? 0 : 1) + (config.key.empty() ? 0 : 1);
+        if (own == 1) {
+            context.error(where, "If you use one of --cert or --key, you must use them both");
+        } else if (own == 0 && !pkcs12) {
+            if (config.tls_server || !config.client.pull) {
+                context.error(where,
+                              "certificate file (--cert) and private key file (--key) "
+                              "or PKCS#12 file (--pkcs12) required");
+            } else if (!config.client.auth_user_pass) {
+                context.error(where,
+                              "No client-side authentication method is specified. You "
+                              "must use either --cert/--key, --pkcs12, or "
+                              "--auth-user-pass");
             }
         }
-        context.error(where, "a client needs at least one remote");
     }
     if (config.role == Role::kClient && config.client.auth_user_pass &&
         config.client.auth_user_pass->source == AuthUserPass::Source::kPrompt) {

@@ -26,6 +26,11 @@ private:
     DiskFileReader disk_;
 };
 
+// A client with valid credentials from the test PKI.
+const std::string kCredentials =
+    "client\nremote h\nca configs/vpn/pki/ca.crt\ncert configs/vpn/pki/client1.crt\n"
+    "key configs/vpn/pki/client1.key\n";
+
 CheckedConfig check(TestReader& reader, std::vector<std::string> args) {
     return check_command_line(args, reader);
 }
@@ -49,7 +54,8 @@ TEST(CheckConfig, AcceptsRealPemAndKeyFiles) {
 
 TEST(CheckConfig, MissingFileNamesTheReferencingLine) {
     TestReader reader;
-    reader.files["c.conf"] = "client\nremote h\n\nca /nonexistent/ca.crt\n";
+    reader.files["c.conf"] =
+        "client\nremote h\n\nca /nonexistent/ca.crt\n<auth-user-pass>\nu\np\n</auth-user-pass>\n";
     const auto checked = check(reader, {"c.conf"});
     ASSERT_EQ(checked.diagnostics.errors.size(), 1U) << all_errors(checked);
     const ConfigError& error = checked.diagnostics.errors[0];
@@ -63,7 +69,7 @@ TEST(CheckConfig, RejectsNonPemCertificatesAndKeys) {
     TestReader reader;
     reader.files["c.conf"] =
         "client\nremote h\n<ca>\nnot a certificate\n</ca>\n<key>\n-----BEGIN PRIVATE KEY-----\n"
-        "AAAA\n-----END PRIVATE KEY-----\n</key>\n";
+        "AAAA\n-----END PRIVATE KEY-----\n</key>\ncert configs/vpn/pki/client1.crt\n";
     const auto checked = check(reader, {"c.conf"});
     ASSERT_EQ(checked.diagnostics.errors.size(), 2U) << all_errors(checked);
     EXPECT_EQ(checked.diagnostics.errors[0].directive, "ca");
@@ -74,7 +80,7 @@ TEST(CheckConfig, RejectsNonPemCertificatesAndKeys) {
 TEST(CheckConfig, ParsesStaticKeysOfTlsAuthAndTlsCrypt) {
     TestReader reader;
     reader.files["bad.key"] = "-----BEGIN OpenVPN Static key V1-----\nabcd\n";
-    reader.files["c.conf"] = "client\nremote h\ntls-auth bad.key 1\n";
+    reader.files["c.conf"] = kCredentials + "tls-auth bad.key 1\n";
     const auto checked = check(reader, {"c.conf"});
     ASSERT_EQ(checked.diagnostics.errors.size(), 1U) << all_errors(checked);
     EXPECT_EQ(checked.diagnostics.errors[0].directive, "tls-auth");
@@ -83,17 +89,21 @@ TEST(CheckConfig, ParsesStaticKeysOfTlsAuthAndTlsCrypt) {
 TEST(CheckConfig, TlsCryptV2KeyMustMatchTheRole) {
     TestReader reader;
     reader.files["c.conf"] =
-        "client\nremote h\ntls-crypt-v2 configs/vpn/pki/tls-crypt-v2-server.key\n";
+        kCredentials + "tls-crypt-v2 configs/vpn/pki/tls-crypt-v2-server.key\n";
     const auto wrong = check(reader, {"c.conf"});
     ASSERT_EQ(wrong.diagnostics.errors.size(), 1U) << all_errors(wrong);
+    EXPECT_EQ(wrong.diagnostics.errors[0].directive, "tls-crypt-v2");
     reader.files["c.conf"] =
-        "client\nremote h\ntls-crypt-v2 configs/vpn/pki/tls-crypt-v2-client1.key\n";
-    EXPECT_TRUE(check(reader, {"c.conf"}).diagnostics.ok());
+        kCredentials + "tls-crypt-v2 configs/vpn/pki/tls-crypt-v2-client1.key\n";
+    const auto right = check(reader, {"c.conf"});
+    EXPECT_TRUE(right.diagnostics.ok()) << all_errors(right);
 }
 
 TEST(CheckConfig, AuthUserPassNeedsUserAndPassword) {
     TestReader reader;
-    reader.files["c.conf"] = "client\nremote h\n<auth-user-pass>\nonly-user\n</auth-user-pass>\n";
+    reader.files["c.conf"] =
+        "client\nremote h\nca "
+        "configs/vpn/pki/ca.crt\n<auth-user-pass>\nonly-user\n</auth-user-pass>\n";
     const auto checked = check(reader, {"c.conf"});
     ASSERT_EQ(checked.diagnostics.errors.size(), 1U) << all_errors(checked);
     EXPECT_EQ(checked.diagnostics.errors[0].directive, "auth-user-pass");

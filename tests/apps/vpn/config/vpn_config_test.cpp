@@ -43,7 +43,7 @@ constexpr std::string_view kClient =
     "keepalive 10 120\n"
     "explicit-exit-notify\n"
     "verb 3\n"
-    "<ca>\nCA\n</ca>\n"
+    "<ca>\nCA\n</ca>\n<cert>\nC\n</cert>\n<key>\nK\n</key>\n"
     "<tls-crypt>\nTC\n</tls-crypt>\n";
 
 TEST(VpnConfig, ParsesATypicalInstallerClient) {
@@ -81,7 +81,7 @@ TEST(VpnConfig, ParsesATypicalInstallerClient) {
 }
 
 TEST(VpnConfig, DefaultsAreOpenVpn26Defaults) {
-    const ParsedConfig parsed = parse_text("client\nremote h\n");
+    const ParsedConfig parsed = parse_text("client\nremote h\nca c\ncert c\nkey k\n");
     ASSERT_TRUE(parsed.diagnostics.ok()) << all_errors(parsed);
     const VpnConfig& config = parsed.config;
     EXPECT_EQ(config.port, 1194);
@@ -96,74 +96,82 @@ TEST(VpnConfig, DefaultsAreOpenVpn26Defaults) {
 }
 
 TEST(VpnConfig, LaterDirectiveOverridesEarlier) {
-    const ParsedConfig parsed = parse_text("client\nremote h\nverb 3\nverb 5\nport 1\nport 2\n");
+    const ParsedConfig parsed =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\nverb 3\nverb 5\nport 1\nport 2\n");
     EXPECT_EQ(parsed.config.verb, 5U);
     EXPECT_EQ(parsed.config.port, 2);
 }
 
 TEST(VpnConfig, TlsAuthDirectionFromParameterOrKeyDirection) {
-    const ParsedConfig own = parse_text("client\nremote h\ntls-auth ta.key 1\n");
+    const ParsedConfig own =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\ntls-auth ta.key 1\n");
     ASSERT_TRUE(own.diagnostics.ok()) << all_errors(own);
     EXPECT_EQ(own.config.control_key.direction, KeyDirection::kInverse);
     EXPECT_EQ(own.config.control_key.key.path, "ta.key");
 
-    const ParsedConfig inline_key =
-        parse_text("client\nremote h\nkey-direction 1\n<tls-auth>\nK\n</tls-auth>\n");
+    const ParsedConfig inline_key = parse_text(
+        "client\nremote h\nca c\ncert c\nkey k\nkey-direction 1\n<tls-auth>\nK\n</tls-auth>\n");
     ASSERT_TRUE(inline_key.diagnostics.ok()) << all_errors(inline_key);
     EXPECT_EQ(inline_key.config.control_key.direction, KeyDirection::kInverse);
     EXPECT_TRUE(inline_key.config.control_key.key.is_inline);
 }
 
 TEST(VpnConfig, OnlyOneControlChannelWrapping) {
-    const ParsedConfig parsed = parse_text("client\nremote h\ntls-auth a 1\ntls-crypt b\n");
+    const ParsedConfig parsed =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\ntls-auth a 1\ntls-crypt b\n");
     ASSERT_EQ(parsed.diagnostics.errors.size(), 1U);
-    EXPECT_EQ(parsed.diagnostics.errors[0].line, 4U);
+    EXPECT_EQ(parsed.diagnostics.errors[0].line, 7U);
 }
 
 TEST(VpnConfig, AuthUserPassPromptIsAnErrorFileAndInlineWork) {
-    const ParsedConfig prompt = parse_text("client\nremote h\nauth-user-pass\n");
+    const ParsedConfig prompt =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\nauth-user-pass\n");
     ASSERT_EQ(prompt.diagnostics.errors.size(), 1U);
     EXPECT_EQ(prompt.diagnostics.errors[0].directive, "auth-user-pass");
-    EXPECT_EQ(prompt.diagnostics.errors[0].line, 3U);
+    EXPECT_EQ(prompt.diagnostics.errors[0].line, 6U);
 
-    const ParsedConfig file = parse_text("client\nremote h\nauth-user-pass creds.txt\n");
+    const ParsedConfig file =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\nauth-user-pass creds.txt\n");
     ASSERT_TRUE(file.diagnostics.ok()) << all_errors(file);
     EXPECT_EQ(file.config.client.auth_user_pass->source, AuthUserPass::Source::kFile);
 
-    const ParsedConfig block =
-        parse_text("client\nremote h\n<auth-user-pass>\nuser\npass\n</auth-user-pass>\n");
+    const ParsedConfig block = parse_text(
+        "client\nremote h\nca c\ncert c\nkey k\n<auth-user-pass>\nuser\npass\n</auth-user-pass>\n");
     ASSERT_TRUE(block.diagnostics.ok()) << all_errors(block);
     EXPECT_EQ(block.config.client.auth_user_pass->credentials.inline_text, "user\npass\n");
 }
 
 TEST(VpnConfig, CompressionStubFormsWarnRealCompressionFails) {
-    const ParsedConfig stub = parse_text("client\nremote h\ncomp-lzo no\n");
+    const ParsedConfig stub = parse_text("client\nremote h\nca c\ncert c\nkey k\ncomp-lzo no\n");
     EXPECT_TRUE(stub.diagnostics.ok());
     EXPECT_EQ(stub.config.compression, Compression::kLzoStub);
     EXPECT_EQ(stub.diagnostics.warnings.size(), 1U);
 
-    const ParsedConfig v2 = parse_text("client\nremote h\ncompress stub-v2\n");
+    const ParsedConfig v2 = parse_text("client\nremote h\nca c\ncert c\nkey k\ncompress stub-v2\n");
     EXPECT_TRUE(v2.diagnostics.ok());
     EXPECT_EQ(v2.config.compression, Compression::kStubV2);
 
-    EXPECT_FALSE(parse_text("client\nremote h\ncomp-lzo\n").diagnostics.ok());
-    EXPECT_FALSE(parse_text("client\nremote h\ncompress lz4-v2\n").diagnostics.ok());
+    EXPECT_FALSE(parse_text("client\nremote h\nca c\ncert c\nkey k\ncomp-lzo\n").diagnostics.ok());
+    EXPECT_FALSE(
+        parse_text("client\nremote h\nca c\ncert c\nkey k\ncompress lz4-v2\n").diagnostics.ok());
 }
 
 TEST(VpnConfig, RejectsUnsupportedCiphers) {
-    const ParsedConfig parsed = parse_text("client\nremote h\ncipher BF-CBC\n");
+    const ParsedConfig parsed =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\ncipher BF-CBC\n");
     ASSERT_EQ(parsed.diagnostics.errors.size(), 1U);
     EXPECT_EQ(parsed.diagnostics.errors[0].directive, "cipher");
     // An optional ("?") unknown cipher is skipped with a warning.
-    const ParsedConfig optional =
-        parse_text("client\nremote h\ndata-ciphers AES-256-GCM:?ARIA-256-GCM\n");
+    const ParsedConfig optional = parse_text(
+        "client\nremote h\nca c\ncert c\nkey k\ndata-ciphers AES-256-GCM:?ARIA-256-GCM\n");
     EXPECT_TRUE(optional.diagnostics.ok());
     EXPECT_EQ(optional.config.data_ciphers, (std::vector<std::string>{"AES-256-GCM"}));
 }
 
 TEST(VpnConfig, BadValuesNameFileLineAndDirective) {
-    const ParsedConfig parsed =
-        parse_text("client\nremote h 99999\nkeepalive 10 5\nproto sctp\nverb x\nremote ok\n");
+    const ParsedConfig parsed = parse_text(
+        "client\nremote h 99999\nkeepalive 10 5\nproto sctp\nverb x\nremote ok\n"
+        "ca c\ncert c\nkey k\n");
     ASSERT_EQ(parsed.diagnostics.errors.size(), 4U) << all_errors(parsed);
     EXPECT_EQ(parsed.diagnostics.errors[0].directive, "remote");
     EXPECT_EQ(parsed.diagnostics.errors[0].line, 2U);
@@ -174,20 +182,22 @@ TEST(VpnConfig, BadValuesNameFileLineAndDirective) {
 }
 
 TEST(VpnConfig, ClientNeedsARemote) {
-    const ParsedConfig parsed = parse_text("client\ndev tun\n");
+    const ParsedConfig parsed = parse_text("client\ndev tun\nca c\ncert c\nkey k\n");
     ASSERT_EQ(parsed.diagnostics.errors.size(), 1U);
     EXPECT_EQ(parsed.diagnostics.errors[0].line, 1U);
 }
 
 TEST(VpnConfig, ServerOptionInClientModeIsAnError) {
-    const ParsedConfig parsed = parse_text("client\nremote h\nclient-to-client\n");
+    const ParsedConfig parsed =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\nclient-to-client\n");
     ASSERT_EQ(parsed.diagnostics.errors.size(), 1U);
     EXPECT_EQ(parsed.diagnostics.errors[0].directive, "client-to-client");
 }
 
 TEST(VpnConfig, PullFiltersKeepTheirOrder) {
-    const ParsedConfig parsed =
-        parse_text("client\nremote h\npull-filter ignore \"route \"\npull-filter accept route\n");
+    const ParsedConfig parsed = parse_text(
+        "client\nremote h\nca c\ncert c\nkey k\npull-filter ignore \"route \"\npull-filter accept "
+        "route\n");
     ASSERT_TRUE(parsed.diagnostics.ok()) << all_errors(parsed);
     ASSERT_EQ(parsed.config.client.pull_filters.size(), 2U);
     EXPECT_EQ(parsed.config.client.pull_filters[0],
@@ -196,7 +206,8 @@ TEST(VpnConfig, PullFiltersKeepTheirOrder) {
 
 TEST(VpnConfig, RoutesAndRedirectGateway) {
     const ParsedConfig parsed = parse_text(
-        "client\nremote h\nroute 10.0.0.0 255.0.0.0 vpn_gateway 5\nroute-ipv6 2001:db8::/32\n"
+        "client\nremote h\nca c\ncert c\nkey k\nroute 10.0.0.0 255.0.0.0 vpn_gateway 5\nroute-ipv6 "
+        "2001:db8::/32\n"
         "redirect-gateway def1 bypass-dhcp ipv6\ndhcp-option DNS 10.8.0.1\n");
     ASSERT_TRUE(parsed.diagnostics.ok()) << all_errors(parsed);
     const VpnConfig& config = parsed.config;
@@ -250,16 +261,31 @@ TEST(VpnConfig, ParsesAnInstallerServer) {
 
 TEST(VpnConfig, PushResetAndPushRemove) {
     const ParsedConfig parsed = parse_text(
-        "server 10.8.0.0 255.255.255.0\npush \"route 1.0.0.0 255.0.0.0\"\npush-reset\n"
+        "server 10.8.0.0 255.255.255.0\nca c\ncert c\nkey k\npush \"route 1.0.0.0 255.0.0.0\"\n"
+        "push-reset\n"
         "push \"dhcp-option DNS 1.1.1.1\"\npush \"route 2.0.0.0 255.0.0.0\"\npush-remove route\n");
     ASSERT_TRUE(parsed.diagnostics.ok()) << all_errors(parsed);
     EXPECT_EQ(parsed.config.server.push, (std::vector<std::string>{"dhcp-option DNS 1.1.1.1"}));
 }
 
+TEST(VpnConfig, TlsModeNeedsCaAndOwnCredentials) {
+    const ParsedConfig none = parse_text("client\nremote h\n");
+    ASSERT_EQ(none.diagnostics.errors.size(), 2U) << all_errors(none);
+    EXPECT_EQ(none.diagnostics.errors[0].directive, "client");
+    EXPECT_EQ(none.diagnostics.errors[0].line, 1U);
+    // A pulling client may authenticate with a username and password only.
+    EXPECT_TRUE(parse_text("client\nremote h\nca c\nauth-user-pass f\n").diagnostics.ok());
+    EXPECT_EQ(parse_text("client\nremote h\nca c\ncert c\n").diagnostics.errors.size(), 1U);
+    EXPECT_EQ(parse_text("server 10.8.0.0 255.255.255.0\nca c\nauth-user-pass-verify s via-env\n")
+                  .diagnostics.errors.size(),
+              1U);
+}
+
 TEST(VpnConfig, ServerRejectsHostBitsAndClientOptions) {
-    const ParsedConfig bits = parse_text("server 10.8.0.1 255.255.255.0\n");
+    const ParsedConfig bits = parse_text("server 10.8.0.1 255.255.255.0\nca c\ncert c\nkey k\n");
     EXPECT_EQ(bits.diagnostics.errors.size(), 1U);
-    const ParsedConfig remote = parse_text("server 10.8.0.0 255.255.255.0\nremote x\n");
+    const ParsedConfig remote =
+        parse_text("server 10.8.0.0 255.255.255.0\nremote x\nca c\ncert c\nkey k\n");
     ASSERT_EQ(remote.diagnostics.errors.size(), 1U);
     EXPECT_EQ(remote.diagnostics.errors[0].directive, "remote");
 }
