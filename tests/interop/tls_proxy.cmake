@@ -1,1 +1,2 @@
 # tls_proxy interop tests (scripts in tests/interop/tls_proxy_*.sh)
+nfv_add_interop_test(interop.tls_proxy_sni SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/tls_proxy_sni.sh)
