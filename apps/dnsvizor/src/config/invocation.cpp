@@ -63,6 +63,7 @@ Result<DnsmasqConfig, ConfigError> parse_config_text(std::string_view text,
     if (auto read = reader.read_text(text, name); !read) {
         return Unexpected(read.error());
     }
+    reader.read_servers_file();
     return map_all(reader);
 }
 

@@ -284,9 +284,6 @@ MapResult map_general(const ReadOption& option, DnsmasqConfig& config) {
         return set_number(option, 0x7fffffff, dns.upstream.dns_forward_max);
         // Cache and logging.
     } else if (name == "cache-size") {
-        if (!option.raw.has_value) {
-            return {};  // dnsmasq: no value, no change
-        }
         std::uint64_t size = 0;
         if (auto set = set_number(option, 0x7fffffff, size); !set) {
             return set;
@@ -368,6 +365,11 @@ Result<void, ConfigError> apply_option(const ReadOption& option, DnsmasqConfig& 
             break;
     }
     if (auto mapped = map_general(option, config); !mapped) {
+        if (option.errors_are_warnings) {
+            config.warnings.push_back(ConfigWarning{option.raw.where, option.raw.name,
+                                                    mapped.error() + "; line ignored"});
+            return {};
+        }
         return Unexpected(error(mapped.error()));
     }
     return {};

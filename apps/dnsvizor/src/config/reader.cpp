@@ -189,9 +189,17 @@ Result<void, ConfigError> ConfigReader::add_option(ReadOption option) {
         if (spec.name == "conf-dir") {
             return read_directory(option.raw.value, option.raw.where);
         }
-        // test, help, version, print-config
-        return Unexpected(
-            error_at(option.raw.where, option.raw.name, "only valid on the command line"));
+        if (spec.name == "servers-file") {
+            servers_file_.emplace(option.raw.value, option.raw.where);  // read last
+            return {};
+        }
+        if (spec.name == "print-config") {  // ours: dnsmasq has no such option
+            return Unexpected(error_at(option.raw.where, option.raw.name, "bad option"));
+        }
+        // dnsmasq accepts test, help and version in files and does nothing with them.
+        warnings_.push_back(ConfigWarning{option.raw.where, option.raw.name,
+                                          "only has an effect on the command line; ignored"});
+        return {};
     }
     options_.push_back(std::move(option));
     return {};
@@ -508,7 +516,51 @@ Result<CommandLineModes, ConfigError> ConfigReader::read_command_line(
             return Unexpected(read.error());
         }
     }
+    read_servers_file();
     return modes;
+}
+
+void ConfigReader::read_servers_file() {
+    if (!servers_file_) {
+        return;
+    }
+    const auto [path, from] = *servers_file_;
+    servers_file_.reset();
+    auto content = files_.read(path);
+    if (!content) {
+        warnings_.push_back(ConfigWarning{from, "servers-file",
+                                          "cannot read " + path + ": " + content.error().message});
+        return;
+    }
+    std::string_view text = content->text;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+        const std::size_t newline = text.find('\n');
+        const std::string_view line = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        const SourceLocation where{path, ++line_number};
+        auto lexed = lex_config_line(line);
+        if (!lexed) {
+            warnings_.push_back(ConfigWarning{where, "", lexed.error() + "; line ignored"});
+            continue;
+        }
+        if (!lexed->has_value()) {
+            continue;
+        }
+        LexedLine& lex = **lexed;
+        if (lex.name_quoted || (lex.name != "server" && lex.name != "rev-server")) {
+            warnings_.push_back(ConfigWarning{where, lex.name, "illegal option; line ignored"});
+            continue;
+        }
+        if (!lex.has_value) {
+            warnings_.push_back(ConfigWarning{where, lex.name, "missing parameter; line ignored"});
+            continue;
+        }
+        options_.push_back(
+            ReadOption{RawOption{std::move(lex.name), std::move(lex.value), true, where},
+                       find_option(lex.name == "server" ? "server" : "rev-server"),
+                       std::move(lex.quoted), true});
+    }
 }
 
 }  // namespace nfv::dnsvizor::config

@@ -43,6 +43,9 @@ struct ReadOption {
     RawOption raw;
     const OptionSpec* spec = nullptr;
     std::vector<bool> quoted;  // same length as raw.value
+    /// From a servers-file: dnsmasq only logs bad lines there, so mapping errors become
+    /// warnings.
+    bool errors_are_warnings = false;
 };
 
 /// One non-blank line after quote, escape and comment processing.
@@ -81,6 +84,10 @@ public:
     /// conf-dir=VALUE as given at `from`.
     [[nodiscard]] Result<void, ConfigError> read_directory(std::string_view value,
                                                            const SourceLocation& from);
+    /// Reads the servers-file, if one was named: only server= and rev-server= lines, read after
+    /// everything else; like dnsmasq, problems there are warnings, not errors. Called by
+    /// read_command_line; call it after read_text.
+    void read_servers_file();
     /// Parses argv (without argv[0]) and everything it pulls in, then the main config file
     /// (the first -C, or `default_conf_file` if it exists). Stops early after --help/--version.
     [[nodiscard]] Result<CommandLineModes, ConfigError> read_command_line(
@@ -105,6 +112,7 @@ private:
     std::set<std::string> identities_;
     std::vector<std::pair<std::string, OnceState>> once_;  // key -> state
     std::size_t depth_ = 0;
+    std::optional<std::pair<std::string, SourceLocation>> servers_file_;
 };
 
 }  // namespace nfv::dnsvizor::config

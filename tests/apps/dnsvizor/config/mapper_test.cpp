@@ -196,6 +196,7 @@ TEST(Mapper, CacheSettings) {
     EXPECT_EQ(parse_ok("cache-size=0").dns.cache.size, 0U);
     EXPECT_EQ(parse_ok("cache-size=99999999").dns.cache.size, 5000000U);
     EXPECT_EQ(parse_error("cache-size=-1").option, "cache-size");
+    EXPECT_EQ(parse_error("cache-size").option, "cache-size");  // dnsmasq: "error"
     EXPECT_EQ(parse_error("edns-packet-max=100000").option, "edns-packet-max");
     EXPECT_EQ(parse_error("min-cache-ttl=x").option, "min-cache-ttl");
 }
@@ -274,6 +275,16 @@ TEST(Mapper, EveryMappedOptionHasAMapping) {
             EXPECT_EQ(config.error().message.find("internal"), std::string::npos) << line;
         }
     }
+}
+
+TEST(Mapper, BadServerInServersFileIsOnlyAWarning) {
+    ReadOption option{
+        RawOption{"server", "/a/not-an-address", true, {"/s", 4}}, find_option("server"), {}, true};
+    DnsmasqConfig config;
+    ASSERT_TRUE(apply_option(option, config).has_value());
+    EXPECT_TRUE(config.dns.upstream.servers.empty());
+    ASSERT_EQ(config.warnings.size(), 1U);
+    EXPECT_EQ(config.warnings[0].where.line, 4U);
 }
 
 }  // namespace

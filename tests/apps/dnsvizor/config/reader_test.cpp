@@ -366,11 +366,24 @@ TEST(ConfigReader, RepeatedFlagsAndListsAreFine) {
     EXPECT_EQ(read->options.size(), 4U);
 }
 
-TEST(ConfigReader, CommandLineOnlyOptionsAreRejectedInFiles) {
-    MemoryConfigFiles files(Files{{"/c", "test\n"}});
+TEST(ConfigReader, CommandLineOnlyOptionsInFilesAreIgnoredWithAWarning) {
+    // dnsmasq 2.90 accepts "test", "help" and "version" lines in a file and ignores them.
+    MemoryConfigFiles files(Files{{"/c", "test\nhelp\nversion\n"}});
+    ConfigReader reader(files);
+    std::vector<std::string_view> args = {"-C", "/c"};
+    auto modes = reader.read_command_line(args, "");
+    ASSERT_TRUE(modes.has_value());
+    EXPECT_FALSE(modes->test);
+    EXPECT_TRUE(reader.options().empty());
+    ASSERT_EQ(reader.warnings().size(), 3U);
+    EXPECT_EQ(reader.warnings()[0].option, "test");
+}
+
+TEST(ConfigReader, PrintConfigIsNotAFileOption) {
+    MemoryConfigFiles files(Files{{"/c", "print-config\n"}});
     auto read = read_files(files, {"-C", "/c"});
     ASSERT_FALSE(read.has_value());
-    EXPECT_EQ(read.error().message, "only valid on the command line");
+    EXPECT_EQ(read.error().message, "bad option");
 }
 
 TEST(ConfigReader, HelpStopsBeforeReadingFiles) {
@@ -398,6 +411,30 @@ TEST(ConfigReader, CrLfLineEndingsAreBlanks) {
     auto read = read_files(files, {"-C", "/c"});
     ASSERT_TRUE(read.has_value()) << read.error().message;
     EXPECT_EQ(names(read->options), (std::vector<std::string>{"port=53", "no-resolv"}));
+}
+
+TEST(ConfigReader, ServersFileIsReadLastWithOnlyServerLines) {
+    MemoryConfigFiles files(Files{{"/c", "servers-file=/s\nserver=1.1.1.1\n"},
+                                  {"/s", "server=/a/2.2.2.2\nno-resolv\nrev-server=10.0.0.0/8\n"}});
+    ConfigReader reader(files);
+    std::vector<std::string_view> args = {"-C", "/c"};
+    ASSERT_TRUE(reader.read_command_line(args, "").has_value());
+    EXPECT_EQ(
+        names(reader.options()),
+        (std::vector<std::string>{"server=1.1.1.1", "server=/a/2.2.2.2", "rev-server=10.0.0.0/8"}));
+    EXPECT_TRUE(reader.options()[1].errors_are_warnings);
+    ASSERT_EQ(reader.warnings().size(), 1U);  // no-resolv is not allowed there
+    EXPECT_EQ(reader.warnings()[0].option, "no-resolv");
+    EXPECT_EQ(reader.warnings()[0].where.line, 2U);
+}
+
+TEST(ConfigReader, MissingServersFileIsAWarning) {
+    MemoryConfigFiles files(Files{{"/c", "servers-file=/none\n"}});
+    ConfigReader reader(files);
+    std::vector<std::string_view> args = {"-C", "/c"};
+    ASSERT_TRUE(reader.read_command_line(args, "").has_value());
+    ASSERT_EQ(reader.warnings().size(), 1U);
+    EXPECT_EQ(reader.warnings()[0].option, "servers-file");
 }
 
 }  // namespace
