@@ -186,19 +186,6 @@ std::size_t Forwarder::size_limit_for(const Pending& pending) const {
     return net::dns::effective_udp_limit(pending.query, config_.edns_packet_max);
 }
 
-ForwardedAnswer Forwarder::servfail_for(const Pending& pending) const {
-    net::dns::Message reply;
-    reply.header = pending.query.header;
-    reply.header.qr = true;
-    reply.header.ra = true;
-    reply.header.aa = false;
-    reply.header.tc = false;
-    reply.questions = pending.query.questions;
-    reply.set_rcode(static_cast<std::uint16_t>(Rcode::kServFail));
-    set_client_edns(reply, pending.query, config_.edns_packet_max);
-    return ForwardedAnswer{pending.client, std::move(reply), size_limit_for(pending), false, {}};
-}
-
 void Forwarder::finish(std::uint16_t id, ForwarderOutput& out, ForwardedAnswer answer) {
     const auto found = pending_.find(id);
     if (found != pending_.end()) {
@@ -254,8 +241,14 @@ void Forwarder::on_upstream_datagram(std::span<const std::byte> datagram, const 
         const bool all_failed = std::all_of(pending.tries.begin(), pending.tries.end(),
                                             [](TryState s) { return s == TryState::kFailed; });
         if (all_failed) {
-            ++stats_.servfails;
-            finish(id, out, servfail_for(pending));
+            // dnsmasq passes the last server's REFUSED/SERVFAIL on to the client.
+            ++stats_.all_failed;
+            reply.header.id = pending.query.header.id;
+            reply.header.rd = pending.query.header.rd;
+            set_client_edns(reply, pending.query, config_.edns_packet_max);
+            ForwardedAnswer answer{pending.client, std::move(reply), size_limit_for(pending), true,
+                                   pending.upstreams[index]};
+            finish(id, out, std::move(answer));
         }
         return;
     }

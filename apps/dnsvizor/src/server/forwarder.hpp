@@ -13,8 +13,9 @@
 //     to every server and takes the first good reply; the default sends to the "last good"
 //     server of the server group and re-probes all of them every 50 queries or 20 s.
 //   * REFUSED or SERVFAIL from one server moves on to the next untried one; when every server of
-//     the group has failed the client gets SERVFAIL. With no reply, the query is retried on the
-//     next server every `retry_interval`, and dropped silently after `give_up` (dnsmasq: 10 s).
+//     the group has failed, the client gets the last server's reply (dnsmasq passes it on). With no
+//     reply, the query is retried on the next server every `retry_interval`, and dropped silently
+//     after `give_up` (dnsmasq: 10 s).
 //   * A client that repeats a pending query (same address, port and id) is a retry: the query is
 //     re-sent to every server that has not failed, as dnsmasq does.
 #pragma once
@@ -73,7 +74,7 @@ struct ForwardedAnswer {
     ClientAddress client;
     net::dns::Message reply;
     std::size_t size_limit = 0;
-    bool from_upstream = false;  // false: SERVFAIL made here because every server failed
+    bool from_upstream = true;  // the reply came from `upstream` (always, at present)
     std::optional<dns::Upstream> upstream;
 };
 
@@ -92,7 +93,7 @@ struct ForwarderStats {
     std::uint64_t forwarded = 0;      // client queries sent upstream
     std::uint64_t retransmits = 0;    // re-sends after a timeout or a client retry
     std::uint64_t replies = 0;        // good replies passed to clients
-    std::uint64_t servfails = 0;      // SERVFAIL made here: every server failed
+    std::uint64_t all_failed = 0;     // every server answered REFUSED/SERVFAIL
     std::uint64_t mismatched = 0;     // replies dropped: unknown id, wrong source or question
     std::uint64_t malformed = 0;      // upstream datagrams that did not parse
     std::uint64_t timeouts = 0;       // queries dropped after give_up
@@ -178,7 +179,6 @@ private:
                  ForwarderOutput& out);
     void schedule(std::uint16_t id, Pending& pending, platform::Instant at);
     void finish(std::uint16_t id, ForwarderOutput& out, ForwardedAnswer answer);
-    [[nodiscard]] ForwardedAnswer servfail_for(const Pending& pending) const;
     [[nodiscard]] std::size_t size_limit_for(const Pending& pending) const;
     [[nodiscard]] static ClientKey client_key(const Pending& pending);
 

@@ -110,8 +110,8 @@ QueryEngine::QueryEngine(const dns::DnsSettings& settings, dns::QueryResolver& r
           metrics.counter("dnsvizor_forward_timeouts_total",
                           "Forwarded queries dropped without an answer"),
           metrics.counter("dnsvizor_forward_max_drops_total", "Queries dropped at dns-forward-max"),
-          metrics.counter("dnsvizor_servfail_total",
-                          "SERVFAIL answers made because every upstream failed"),
+          metrics.counter("dnsvizor_all_upstreams_failed_total",
+                          "Forwarded queries every upstream answered REFUSED/SERVFAIL"),
       } {}
 
 std::size_t QueryEngine::client_limit(const ClientAddress& client,
@@ -265,7 +265,7 @@ void QueryEngine::sync_forwarder_metrics() {
                             synced_.malformed);
     metrics_.timeouts.add(now.timeouts - synced_.timeouts);
     metrics_.dropped_forward_max.add(now.dropped_limit - synced_.dropped_limit);
-    metrics_.servfail.add(now.servfails - synced_.servfails);
+    metrics_.all_failed.add(now.all_failed - synced_.all_failed);
     synced_ = now;
 }
 

@@ -115,7 +115,7 @@ private:
         platform::Counter& mismatched;
         platform::Counter& timeouts;
         platform::Counter& dropped_forward_max;
-        platform::Counter& servfail;
+        platform::Counter& all_failed;
     };
 
     std::uint16_t edns_packet_max_;

@@ -132,7 +132,7 @@ TEST(Forwarder, MalformedUpstreamDatagramIsCounted) {
     EXPECT_EQ(h.forwarder->pending(), 1U);
 }
 
-TEST(Forwarder, RefusedMovesToNextServerAndAllFailedGivesServfail) {
+TEST(Forwarder, RefusedMovesToNextServerAndAllFailedPassesTheLastReplyOn) {
     Harness h;
     ASSERT_TRUE(h.ask(test::query(question("a.example."), 77)));
     const auto up = h.sent();
@@ -144,10 +144,10 @@ TEST(Forwarder, RefusedMovesToNextServerAndAllFailedGivesServfail) {
     EXPECT_EQ(h.out.to_upstreams[0].upstream, h.servers[2]);
     h.reply(up, h.servers[2], Rcode::kRefused);
     ASSERT_EQ(h.out.answers.size(), 1U);
-    EXPECT_FALSE(h.out.answers[0].from_upstream);
-    EXPECT_EQ(h.out.answers[0].reply.rcode(), static_cast<std::uint16_t>(Rcode::kServFail));
+    EXPECT_EQ(h.out.answers[0].upstream, h.servers[2]);
+    EXPECT_EQ(h.out.answers[0].reply.rcode(), static_cast<std::uint16_t>(Rcode::kRefused));
     EXPECT_EQ(h.out.answers[0].reply.header.id, 77);
-    EXPECT_EQ(h.forwarder->stats().servfails, 1U);
+    EXPECT_EQ(h.forwarder->stats().all_failed, 1U);
     EXPECT_EQ(h.forwarder->upstream_stats().at("10.0.0.1#53").failed, 1U);
 }
 

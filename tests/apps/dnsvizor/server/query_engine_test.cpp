@@ -167,7 +167,7 @@ TEST(QueryEngine, UpstreamRefusedIsCountedPerServer) {
     Harness h;
     h.ask(test::query(question("a.example."), 3));
     h.upstream_answers({}, Rcode::kRefused);
-    EXPECT_EQ(h.client_reply().rcode(), static_cast<std::uint16_t>(Rcode::kServFail));
+    EXPECT_EQ(h.client_reply().rcode(), static_cast<std::uint16_t>(Rcode::kRefused));
     EXPECT_EQ(
         h.metrics
             .counter("dnsvizor_upstream_errors_total",
