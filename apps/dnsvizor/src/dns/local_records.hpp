@@ -47,6 +47,11 @@ public:
                        std::string_view default_mx_target,
                        std::vector<net::dns::ResourceRecord>& out) const;
 
+    /// True if any record or cname of this file's types is owned by `key`.
+    [[nodiscard]] bool has_name(std::string_view key) const {
+        return find_cname(key) != nullptr || records_.count(std::string(key)) != 0;
+    }
+
     /// Options that could not be turned into records ("txt-record: bad name 'x'").
     [[nodiscard]] const std::vector<std::string>& problems() const { return problems_; }
 

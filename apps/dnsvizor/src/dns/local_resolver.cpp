@@ -35,6 +35,7 @@ Message make_reply(const Message& query, std::uint16_t edns_size) {
     if (query.edns) {
         net::dns::Edns edns;
         edns.udp_payload_size = edns_size;
+        edns.dnssec_ok = query.edns->dnssec_ok;  // dnsmasq echoes DO (`dig +dnssec` shows "do")
         reply.edns = edns;
     }
     return reply;
@@ -105,13 +106,81 @@ std::optional<Name> key_to_name(std::string_view key) {
     return *name;
 }
 
+/// The reverse zone of an address range that is an octet-aligned IPv4 or nibble-aligned IPv6
+/// prefix ("5.10.in-addr.arpa" for 10.5.0.0-10.5.255.255), or nullopt.
+std::optional<std::string> reverse_zone(const net::IpAddress& first, const net::IpAddress& last) {
+    if (first.is_v4() != last.is_v4()) {
+        return std::nullopt;
+    }
+    if (first.is_v4()) {
+        const auto a = first.v4().octets();
+        const auto b = last.v4().octets();
+        std::size_t fixed = 0;
+        while (fixed < 4 && a[fixed] == b[fixed]) {
+            ++fixed;
+        }
+        for (std::size_t i = fixed; i < 4; ++i) {
+            if (a[i] != 0 || b[i] != 0xff) {
+                return std::nullopt;
+            }
+        }
+        std::string zone;
+        for (std::size_t i = fixed; i > 0; --i) {
+            zone += std::to_string(a[i - 1]) + ".";
+        }
+        return zone + "in-addr.arpa";
+    }
+    const auto a = first.v6().octets();
+    const auto b = last.v6().octets();
+    std::size_t fixed = 0;  // nibbles
+    const auto nibble = [](const std::array<std::uint8_t, 16>& o, std::size_t i) {
+        return (i % 2 == 0) ? (o[i / 2] >> 4U) : (o[i / 2] & 0xfU);
+    };
+    while (fixed < 32 && nibble(a, fixed) == nibble(b, fixed)) {
+        ++fixed;
+    }
+    for (std::size_t i = fixed; i < 32; ++i) {
+        if (nibble(a, i) != 0 || nibble(b, i) != 0xf) {
+            return std::nullopt;
+        }
+    }
+    static constexpr std::string_view kHex = "0123456789abcdef";
+    std::string zone;
+    for (std::size_t i = fixed; i > 0; --i) {
+        zone.push_back(kHex[nibble(a, i - 1)]);
+        zone.push_back('.');
+    }
+    return zone + "ip6.arpa";
+}
+
+/// The `server=` rules plus the `local=` rules implied by `domain=dom,range,local` (dnsmasq
+/// logs "using only locally-known addresses for corp.test" and "... for 5.10.in-addr.arpa").
+std::vector<ServerRule> server_rules(const DnsSettings& settings) {
+    std::vector<ServerRule> rules = settings.upstream.servers;
+    for (const auto& domain : settings.local.domains) {
+        if (!domain.local) {
+            continue;
+        }
+        ServerRule rule;
+        rule.kind = ServerRule::Kind::kLocalOnly;
+        rule.domains.push_back(normalize_key(domain.domain));
+        if (domain.first) {
+            if (auto zone = reverse_zone(*domain.first, domain.last.value_or(*domain.first))) {
+                rule.domains.push_back(std::move(*zone));
+            }
+        }
+        rules.push_back(std::move(rule));
+    }
+    return rules;
+}
+
 }  // namespace
 
 LocalResolver::LocalResolver(const DnsSettings& settings, const HostsData& hosts,
                              InterfaceAddresses interface_addresses)
     : settings_(settings),
       interface_addresses_(std::move(interface_addresses)),
-      selector_(settings.upstream.servers),
+      selector_(server_rules(settings)),
       records_(settings.local) {
     for (const auto& record : settings_.local.host_records) {
         const std::uint32_t ttl = record.ttl.value_or(settings_.local.local_ttl);
@@ -530,6 +599,11 @@ Decision LocalResolver::resolve(const Message& query, const ClientInfo& /*client
     }
     const UpstreamChoice choice = selector_.select(key);
     if (choice.kind == UpstreamChoice::Kind::kLocalOnly) {
+        // A local-only name that holds other local data is NODATA, an unknown one NXDOMAIN
+        // (dnsmasq with local=/lan/: `alpha.lan MX` NOERROR, `nothere.lan MX` NXDOMAIN).
+        if (is_table_name(key) || records_.has_name(key)) {
+            return answer(std::move(reply));
+        }
         return with_rcode(std::move(reply), Rcode::kNxDomain, false);
     }
     if (settings_.upstream.domain_needed && !choice.domain_specific && !key.empty() &&

@@ -419,5 +419,46 @@ TEST_F(LocalResolverTest, QuestionCountOtherThanOneIsFormErr) {
               static_cast<std::uint16_t>(Rcode::kFormErr));
 }
 
+// local=/lan/ + expand-hosts + domain=lan: `alpha.lan MX` NOERROR (no aa), `beta.lan AAAA`
+// NOERROR, `nothere.lan MX` NXDOMAIN.
+TEST_F(LocalResolverTest, LocalOnlyDomainKnownNameIsNodata) {
+    settings_.upstream.servers.push_back(local_only({"lan"}));
+    settings_.local.domains.push_back(DomainRule{"lan", {}, {}, false, ""});
+    settings_.local.expand_hosts = true;
+    hosts_ = hosts_from(kHosts);
+    const auto mx = ask("alpha.lan", RrType::kMx);
+    ASSERT_EQ(mx.kind, Decision::Kind::kAnswer);
+    EXPECT_EQ(mx.reply.rcode(), 0);
+    EXPECT_TRUE(mx.reply.answers.empty());
+    EXPECT_FALSE(mx.reply.header.aa);
+    EXPECT_EQ(ask("beta.lan", RrType::kAaaa).reply.rcode(), 0);
+    EXPECT_EQ(ask("nothere.lan", RrType::kMx).reply.rcode(),
+              static_cast<std::uint16_t>(Rcode::kNxDomain));
+}
+
+// domain=corp.test,10.5.0.0/16,local: dnsmasq logs "using only locally-known addresses for
+// corp.test" and "... for 5.10.in-addr.arpa"; `x.corp.test A` and `-x 10.5.1.1` are NXDOMAIN,
+// `-x 10.6.1.1` is forwarded.
+TEST_F(LocalResolverTest, DomainWithLocalFlagIsLocalOnlyWithReverseZone) {
+    settings_.local.domains.push_back(
+        DomainRule{"corp.test", ip("10.5.0.0"), ip("10.5.255.255"), true, ""});
+    settings_.upstream.servers.push_back(server({}, "127.0.0.97"));
+    EXPECT_EQ(ask("x.corp.test", RrType::kA).reply.rcode(),
+              static_cast<std::uint16_t>(Rcode::kNxDomain));
+    EXPECT_EQ(ask("1.1.5.10.in-addr.arpa", RrType::kPtr).reply.rcode(),
+              static_cast<std::uint16_t>(Rcode::kNxDomain));
+    EXPECT_EQ(ask("1.1.6.10.in-addr.arpa", RrType::kPtr).kind, Decision::Kind::kForward);
+}
+
+// `dig +dnssec alpha.lan A`: the reply's OPT carries the DO flag.
+TEST_F(LocalResolverTest, DnssecOkBitIsEchoed) {
+    hosts_ = hosts_from(kHosts);
+    auto query = make_query("alpha", RrType::kA);
+    query.edns->dnssec_ok = true;
+    const auto reply = resolver().resolve(query, ClientInfo{}, platform::Instant{}).reply;
+    ASSERT_TRUE(reply.edns.has_value());
+    EXPECT_TRUE(reply.edns->dnssec_ok);
+}
+
 }  // namespace
 }  // namespace nfv::dnsvizor::dns
