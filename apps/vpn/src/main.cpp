@@ -1,25 +1,86 @@
-// nfv-vpn: An OpenVPN-compatible VPN client and server.
+// nfv-vpn: an OpenVPN 2.6 compatible VPN. Command line as openvpn's: `nfv-vpn --config FILE
+// [--directive args ...]`, every config directive also works as an option; plus --check-config.
 #include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "nfv/platform/clock.hpp"
+#include "nfv/platform/io/event_loop.hpp"
+#include "nfv/platform/io/privileges.hpp"
+#include "nfv/platform/io/signal_watcher.hpp"
+#include "nfv/platform/log.hpp"
+#include "nfv/platform/random.hpp"
+
+#include "client/vpn_client.hpp"
+#include "config/check_config.hpp"
+#include "config/config_loader.hpp"
 
 namespace {
 
 constexpr const char* kUsage =
-    "Usage: nfv-vpn [--help] [--version]\n"
+    "Usage: nfv-vpn --config FILE [--DIRECTIVE [ARGS...] ...]\n"
+    "       nfv-vpn --check-config --config FILE [...]\n"
     "\n"
-    "An OpenVPN-compatible VPN client and server.\n"
-    "Replaces: OpenVPN 2.6 client and server.\n"
+    "An OpenVPN 2.6 compatible VPN. It reads OpenVPN configuration files as they are\n"
+    "(client.ovpn with inline <ca>/<cert>/<key>/<tls-auth>/<tls-crypt> blocks), and every\n"
+    "directive can also be given on the command line as --directive args, as with openvpn.\n"
     "\n"
-    "Status: this build contains the shared platform only. The vpn protocol core,\n"
-    "config import and runtime are not built yet, so nfv-vpn refuses to start.\n"
+    "Implemented: client mode over UDP; tls-auth and tls-crypt; AES-128/256-GCM,\n"
+    "CHACHA20-POLY1305 and AES-CBC with HMAC data channels (P_DATA_V2 with peer-id);\n"
+    "EKM or legacy key derivation; pushed ifconfig, routes, route-gateway, topology,\n"
+    "redirect-gateway, ping/ping-restart; renegotiation; explicit-exit-notify.\n"
+    "Not yet: server mode, TCP, tls-crypt-v2 client keys, compression framing; a config\n"
+    "that needs them is refused with a message naming the directive.\n"
     "\n"
     "Options:\n"
-    "  --help      print this text and exit\n"
-    "  --version   print the version and exit\n";
+    "  --config FILE   read directives from FILE (may be repeated, processed in order)\n"
+    "  --check-config  validate the configuration and every file it names, then exit\n"
+    "                  (0 = usable, 1 = errors; warnings are printed either way)\n"
+    "  --help          print this text and exit\n"
+    "  --version       print the version and exit\n"
+    "\n"
+    "Signals: SIGTERM/SIGINT exit (sending explicit-exit-notify if configured),\n"
+    "SIGHUP/SIGUSR1 restart the connection.\n";
+
+void print_diagnostics(const nfv::vpn::config::Diagnostics& diagnostics) {
+    for (const auto& warning : diagnostics.warnings) {
+        std::fprintf(stderr, "nfv-vpn: warning: %s\n", warning.to_string().c_str());
+    }
+    for (const auto& error : diagnostics.errors) {
+        std::fprintf(stderr, "nfv-vpn: error: %s\n", error.to_string().c_str());
+    }
+}
+
+bool write_pid_file(const std::string& path) {
+    std::ofstream out(path, std::ios::trunc);
+    out << ::getpid() << '\n';
+    return static_cast<bool>(out);
+}
+
+nfv::platform::LogLevel level_for_verb(std::uint32_t verb) {
+    if (verb == 0) {
+        return nfv::platform::LogLevel::kError;
+    }
+    if (verb <= 2) {
+        return nfv::platform::LogLevel::kWarn;
+    }
+    if (verb <= 4) {
+        return nfv::platform::LogLevel::kInfo;
+    }
+    return nfv::platform::LogLevel::kDebug;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::vector<std::string> args;
+    bool check_only = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg(
             argv[i]);  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
@@ -28,10 +89,104 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (arg == "--version") {
-            std::puts("nfv-vpn " NFV_VERSION);
+            std::puts("nfv-vpn " NFV_VERSION " (OpenVPN 2.6 protocol)");
             return 0;
         }
+        if (arg == "--check-config") {
+            check_only = true;
+            continue;
+        }
+        args.emplace_back(arg);
     }
-    std::fputs("nfv-vpn: not implemented in this build; see --help\n", stderr);
-    return 2;
+    if (args.empty()) {
+        std::fputs(kUsage, stderr);
+        return 1;
+    }
+    nfv::vpn::config::DiskFileReader reader;
+    const auto checked = nfv::vpn::config::check_command_line(args, reader);
+    print_diagnostics(checked.diagnostics);
+    if (!checked.config || !checked.diagnostics.ok()) {
+        return 1;
+    }
+    if (check_only) {
+        std::puts("nfv-vpn: configuration OK");
+        return 0;
+    }
+    auto config = *checked.config;
+    if (config.daemon) {
+        std::fputs(
+            "nfv-vpn: warning: daemon: not forking; running in the foreground (use a "
+            "service manager)\n",
+            stderr);
+    }
+
+    nfv::platform::SystemClock clock;
+    nfv::platform::OsRandom random;
+    nfv::platform::StderrSink stderr_sink;
+    std::unique_ptr<nfv::platform::FileSink> file_sink;
+    if (!config.log.empty()) {
+        if (!config.log_append) {
+            ::truncate(config.log.c_str(), 0);
+        }
+        auto opened = nfv::platform::FileSink::open(config.log);
+        if (!opened) {
+            std::fprintf(stderr, "nfv-vpn: error: log %s: %s\n", config.log.c_str(),
+                         opened.error().message().c_str());
+            return 1;
+        }
+        file_sink = std::move(*opened);
+    }
+    nfv::platform::LogSink& sink =
+        file_sink ? static_cast<nfv::platform::LogSink&>(*file_sink) : stderr_sink;
+    nfv::platform::Logger log(sink, clock, "nfv-vpn", level_for_verb(config.verb));
+
+    auto loop = nfv::platform::io::EventLoop::create(clock);
+    if (!loop) {
+        std::fprintf(stderr, "nfv-vpn: error: io_uring: %s\n", loop.error().message().c_str());
+        return 1;
+    }
+    auto client =
+        nfv::vpn::client::VpnClient::create(**loop, log, config, reader, random, NFV_VERSION);
+    if (!client) {
+        std::fprintf(stderr, "nfv-vpn: error: %s\n", client.error().c_str());
+        return 1;
+    }
+    auto signals = nfv::platform::io::SignalWatcher::create(
+        **loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
+            if (signal_number == SIGTERM || signal_number == SIGINT) {
+                (*client)->shutdown(signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+            } else {
+                (*client)->restart(signal_number == SIGHUP ? "SIGHUP" : "SIGUSR1");
+            }
+        });
+    if (!signals) {
+        std::fprintf(stderr, "nfv-vpn: error: signals: %s\n", signals.error().message().c_str());
+        return 1;
+    }
+    if (!config.writepid.empty() && !write_pid_file(config.writepid)) {
+        std::fprintf(stderr, "nfv-vpn: error: writepid %s: cannot write\n",
+                     config.writepid.c_str());
+        return 1;
+    }
+    (*client)->start();
+    if (!config.user.empty()) {
+        // Keep what reconnects need: routes and the TUN device (NET_ADMIN), a low lport.
+        const auto dropped =
+            nfv::platform::io::drop_privileges({config.user,
+                                                config.group,
+                                                {nfv::platform::io::Capability::kNetAdmin,
+                                                 nfv::platform::io::Capability::kNetBindService}});
+        if (!dropped) {
+            std::fprintf(stderr, "nfv-vpn: error: user %s: %s\n", config.user.c_str(),
+                         dropped.error().c_str());
+            return 1;
+        }
+    }
+    if (auto ran = (*loop)->run(); !ran) {
+        std::fprintf(stderr, "nfv-vpn: error: event loop: %s\n", ran.error().message().c_str());
+        return 1;
+    }
+    const int code = (*client)->exit_code();
+    client->reset();
+    return code;
 }

@@ -1,0 +1,519 @@
+#include "client/vpn_client.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <sys/socket.h>
+
+#include <netdb.h>
+
+#include "proto/data_channel.hpp"
+#include "session/openssl_tls_stream.hpp"
+
+namespace nfv::vpn::client {
+namespace {
+
+using platform::io::SocketAddress;
+
+constexpr std::size_t kScratchSize = 65536;
+
+// Resolves `host` for UDP (numeric addresses first, then the resolver), IPv4 preferred.
+std::optional<SocketAddress> resolve(const std::string& host, std::uint16_t port) {
+    if (auto numeric = SocketAddress::parse(host, port)) {
+        return numeric;
+    }
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* results = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, &hints, &results) != 0 || results == nullptr) {
+        return std::nullopt;
+    }
+    std::optional<SocketAddress> chosen;
+    for (const addrinfo* entry = results; entry != nullptr; entry = entry->ai_next) {
+        auto address = SocketAddress::from_sockaddr(entry->ai_addr, entry->ai_addrlen);
+        if (address && (!chosen || address->family() == AF_INET)) {
+            chosen = SocketAddress::parse(
+                address->to_string().substr(0, address->to_string().rfind(':')), port);
+            if (address->family() == AF_INET) {
+                break;
+            }
+        }
+    }
+    ::freeaddrinfo(results);
+    return chosen;
+}
+
+std::string host_of(const SocketAddress& address) {
+    auto text = address.to_string();
+    text = text.substr(0, text.rfind(':'));
+    if (!text.empty() && text.front() == '[') {
+        text = text.substr(1, text.size() - 2);
+    }
+    return text;
+}
+
+}  // namespace
+
+std::optional<net::Ipv4Address> default_ipv4_gateway() {
+    std::ifstream routes("/proc/net/route");
+    std::string line;
+    std::getline(routes, line);  // header
+    while (std::getline(routes, line)) {
+        std::istringstream fields(line);
+        std::string iface;
+        std::string destination;
+        std::string gateway;
+        fields >> iface >> destination >> gateway;
+        if (destination != "00000000" || gateway.size() != 8) {
+            continue;
+        }
+        // /proc/net/route prints the address as a host-order (little-endian) hex number.
+        const auto value = static_cast<std::uint32_t>(std::stoul(gateway, nullptr, 16));
+        if (value == 0) {
+            continue;
+        }
+        return net::Ipv4Address({static_cast<std::uint8_t>(value & 0xffU),
+                                 static_cast<std::uint8_t>((value >> 8U) & 0xffU),
+                                 static_cast<std::uint8_t>((value >> 16U) & 0xffU),
+                                 static_cast<std::uint8_t>(value >> 24U)});
+    }
+    return std::nullopt;
+}
+
+VpnClient::VpnClient(platform::io::EventLoop& loop, platform::Logger& log, config::VpnConfig config,
+                     config::FileReader& reader, platform::Random& random, std::string version)
+    : loop_(loop),
+      log_(log),
+      config_(std::move(config)),
+      reader_(reader),
+      random_(random),
+      version_(std::move(version)),
+      scratch_(kScratchSize) {}
+
+VpnClient::~VpnClient() {
+    if (timer_) {
+        loop_.cancel_timer(*timer_);
+    }
+    if (reconnect_timer_) {
+        loop_.cancel_timer(*reconnect_timer_);
+    }
+}
+
+Result<std::unique_ptr<VpnClient>, std::string> VpnClient::create(
+    platform::io::EventLoop& loop, platform::Logger& log, config::VpnConfig config,
+    config::FileReader& reader, platform::Random& random, std::string version) {
+    if (config.role != config::Role::kClient) {
+        return Unexpected(std::string(
+            "only client mode (`client`, or `tls-client` + `pull`) is implemented so far; "
+            "server and point-to-point modes are not"));
+    }
+    if (config.protocol.transport == config::Transport::kTcp) {
+        return Unexpected(
+            std::string("proto tcp: the TCP transport is not supported yet; use udp"));
+    }
+    for (const auto& remote : config.client.remotes) {
+        if (remote.protocol && remote.protocol->transport == config::Transport::kTcp) {
+            return Unexpected("remote " + remote.host +
+                              ": the TCP transport is not supported yet; use udp");
+        }
+    }
+    if (config.client.remotes.empty()) {
+        return Unexpected(std::string("remote: a client needs at least one remote"));
+    }
+    if (config.compression != config::Compression::kNotConfigured) {
+        return Unexpected(
+            std::string("comp-lzo/compress: compression framing is not supported yet; remove the "
+                        "directive on both ends (OpenVPN 2.6 does not compress by default)"));
+    }
+    if (config.dev_type != "tun") {
+        return Unexpected("dev-type " + config.dev_type + ": only tun devices are supported");
+    }
+    // Fail early on unreadable keys and certificates rather than at the first connect.
+    if (auto materials = prepare_client(config, reader, version); !materials) {
+        return Unexpected(materials.error());
+    }
+    if (config.client.remote_random) {
+        std::vector<config::Remote> shuffled = config.client.remotes;
+        for (std::size_t i = shuffled.size(); i > 1; --i) {
+            std::swap(shuffled[i - 1], shuffled[random.uniform(i)]);
+        }
+        config.client.remotes = std::move(shuffled);
+    }
+    return std::unique_ptr<VpnClient>(
+        new VpnClient(loop, log, std::move(config), reader, random, std::move(version)));
+}
+
+session::Now VpnClient::now() {
+    return {loop_.now(), static_cast<std::uint32_t>(loop_.clock().wall_now().unix_seconds)};
+}
+
+void VpnClient::start() {
+    connect();
+}
+
+void VpnClient::connect() {
+    reconnect_timer_.reset();
+    if (stopping_) {
+        return;
+    }
+    ++attempts_;
+    const auto& remote = config_.client.remotes[next_remote_ % config_.client.remotes.size()];
+    next_remote_ = (next_remote_ + 1) % config_.client.remotes.size();
+    const std::uint16_t port = remote.port.value_or(config_.rport.value_or(config_.port));
+    server_ = resolve(remote.host, port);
+    if (!server_) {
+        log_.warn("cannot resolve remote", {{"host", remote.host}});
+        schedule_reconnect();
+        return;
+    }
+    auto materials = prepare_client(config_, reader_, version_);
+    if (!materials) {
+        fatal(materials.error());
+        return;
+    }
+    if (!socket_ || socket_->local_address().family() != server_->family()) {
+        const std::uint16_t local_port =
+            config_.client.nobind ? 0 : config_.lport.value_or(config_.port);
+        const auto local = server_->family() == AF_INET6
+                               ? SocketAddress::parse("::", local_port)
+                               : SocketAddress::parse("0.0.0.0", local_port);
+        socket_.reset();
+        auto bound = platform::io::UdpSocket::bind(loop_, *local, {},
+                                                   [this](auto batch) { on_datagrams(batch); });
+        if (!bound) {
+            fatal("cannot bind the UDP socket: " + bound.error().message());
+            return;
+        }
+        socket_ = std::move(*bound);
+    }
+    session::ClientSessionConfig session_config;
+    session_config.wrap = std::move(materials->wrap);
+    random_.fill(session_config.local_session_id);
+    session_config.options_string = materials->options_string;
+    session_config.peer_info = materials->peer_info;
+    session_config.credentials = materials->credentials;
+    session_config.make_tls = session::openssl_tls_factory(materials->tls);
+    session_config.handshake_window = std::chrono::seconds(config_.hand_window);
+    session_config.transition_window = std::chrono::seconds(60);
+    if (config_.reneg_sec > 0) {
+        session_config.reneg_interval = std::chrono::seconds(config_.reneg_sec);
+    }
+    session_ = std::make_unique<session::ClientSession>(std::move(session_config), random_, now());
+    push_.emplace(config::PullPolicy{config_.client.pull_filters, config_.client.route_nopull});
+    ++stats_.connects;
+    log_.info("connecting", {{"remote", server_->to_string()}, {"attempt", attempts_}});
+    pump();
+}
+
+void VpnClient::schedule_reconnect() {
+    if (stopping_) {
+        return;
+    }
+    if (config_.client.connect_retry_max && attempts_ >= *config_.client.connect_retry_max) {
+        fatal("connect-retry-max reached");
+        return;
+    }
+    retry_seconds_ = retry_seconds_ == 0
+                         ? config_.client.connect_retry_seconds
+                         : std::min(retry_seconds_ * 2, config_.client.connect_retry_max_seconds);
+    log_.info("reconnecting", {{"in_seconds", retry_seconds_}});
+    reconnect_timer_ =
+        loop_.add_timer_after(std::chrono::seconds(retry_seconds_), [this] { connect(); });
+}
+
+void VpnClient::on_datagrams(std::span<const platform::io::ReceivedDatagram> batch) {
+    if (!session_) {
+        return;
+    }
+    const auto t = now();
+    for (const auto& datagram : batch) {
+        if (!server_ || !(datagram.peer == *server_) || datagram.payload.empty()) {
+            ++stats_.dropped_foreign;
+            continue;
+        }
+        const auto opcode = static_cast<proto::Opcode>(
+            std::to_integer<std::uint8_t>(datagram.payload[0]) >> proto::kOpcodeShift);
+        if (opcode == proto::Opcode::kDataV1 || opcode == proto::Opcode::kDataV2) {
+            if (datagram.payload.size() > scratch_.size()) {
+                continue;
+            }
+            auto buffer = std::span(scratch_).first(datagram.payload.size());
+            std::copy(datagram.payload.begin(), datagram.payload.end(), buffer.begin());
+            auto plaintext = session_->decrypt(buffer, t);
+            if (plaintext && !plaintext->empty() && tun_ && tunnel_up_) {
+                if (tun_->write_packet(*plaintext)) {
+                    ++stats_.packets_to_tun;
+                }
+            }
+        } else {
+            session_->on_control_packet(datagram.payload, t);
+        }
+    }
+    pump();
+}
+
+void VpnClient::on_tun_packets(std::span<const std::span<const std::byte>> packets) {
+    if (!session_ || session_->state() != session::SessionState::kConnected || !server_) {
+        stats_.dropped_no_key += packets.size();
+        return;
+    }
+    const auto t = now();
+    for (const auto packet : packets) {
+        auto written = session_->encrypt(packet, scratch_, t);
+        if (!written) {
+            continue;
+        }
+        ++stats_.packets_from_tun;
+        (void)socket_->send_to(*server_, std::span(scratch_).first(*written));
+    }
+    arm_timer();
+}
+
+void VpnClient::pump() {
+    if (!session_) {
+        return;
+    }
+    const auto t = now();
+    while (auto datagram = session_->poll_transmit(t)) {
+        if (socket_ && server_) {
+            (void)socket_->send_to(*server_, *datagram);
+        }
+    }
+    while (auto event = session_ ? session_->poll_event() : std::nullopt) {
+        handle_event(*event);
+        if (!session_) {
+            return;
+        }
+    }
+    // Events may have queued more (e.g. after activation).
+    while (auto datagram = session_->poll_transmit(t)) {
+        if (socket_ && server_) {
+            (void)socket_->send_to(*server_, *datagram);
+        }
+    }
+    arm_timer();
+}
+
+void VpnClient::arm_timer() {
+    if (timer_) {
+        loop_.cancel_timer(*timer_);
+        timer_.reset();
+    }
+    if (!session_) {
+        return;
+    }
+    if (const auto deadline = session_->next_deadline()) {
+        timer_ = loop_.add_timer(*deadline, [this] {
+            timer_.reset();
+            if (session_) {
+                session_->on_timer(now());
+                pump();
+            }
+        });
+    }
+}
+
+void VpnClient::handle_event(const session::SessionEvent& event) {
+    using Kind = session::SessionEvent::Kind;
+    switch (event.kind) {
+        case Kind::kTlsEstablished:
+            log_.info("control channel established", {{"tls", event.text}});
+            break;
+        case Kind::kPushReply: {
+            log_.info("PUSH: received control message", {{"message", event.text}});
+            auto merged = push_->add(event.text);
+            if (!merged) {
+                log_.error("bad PUSH_REPLY", {{"error", merged.error().message}});
+                restart("bad PUSH_REPLY");
+                return;
+            }
+            for (const auto& warning : push_->warnings()) {
+                log_.warn("pushed option not applied",
+                          {{"option", warning.option}, {"why", warning.message}});
+            }
+            if (*merged) {
+                on_push_complete(**merged);
+            }
+            break;
+        }
+        case Kind::kAuthFailed:
+            log_.error("AUTH_FAILED", {{"reason", event.text}});
+            fatal("authentication failed");
+            return;
+        case Kind::kHalt:
+            log_.error("the server sent HALT", {{"message", event.text}});
+            fatal("halted by the server");
+            return;
+        case Kind::kRestart:
+        case Kind::kFailed:
+            log_.warn("connection lost", {{"reason", event.text}});
+            restart(event.text);
+            return;
+        case Kind::kRenegotiated:
+            log_.info("data channel key renegotiated", {{"key", event.text}});
+            break;
+        case Kind::kInfo:
+            log_.info("control message", {{"message", event.text}});
+            break;
+    }
+}
+
+void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
+    const std::string cipher_name =
+        pushed.cipher ? *pushed.cipher
+                      : (!config_.data_ciphers_fallback.empty() ? config_.data_ciphers_fallback
+                                                                : std::string());
+    const auto cipher = proto::parse_data_cipher(cipher_name);
+    if (!cipher) {
+        fatal("the server chose data cipher '" + cipher_name + "', which nfv-vpn does not support");
+        return;
+    }
+    if (pushed.compression && *pushed.compression != config::Compression::kNotConfigured) {
+        fatal("the server pushed compression framing, which nfv-vpn does not support yet");
+        return;
+    }
+    proto::DataChannelConfig data;
+    data.cipher = *cipher;
+    if (auto digest = proto::parse_data_digest(config_.auth)) {
+        data.digest = *digest;
+    }
+    data.replay.seq_backtrack = config_.replay_window;
+    data.replay.time_backtrack = std::chrono::seconds(config_.replay_window_seconds);
+    const bool use_ekm =
+        (pushed.protocol_flags && pushed.protocol_flags->tls_ekm) || pushed.key_derivation_tls_ekm;
+    if (auto activated = session_->activate_data_channel(data, use_ekm, pushed.peer_id);
+        !activated) {
+        log_.error("cannot activate the data channel", {{"error", activated.error()}});
+        restart(activated.error());
+        return;
+    }
+    std::uint32_t ping = config_.ping;
+    std::uint32_t ping_restart = config_.ping_restart;
+    if (config_.keepalive) {
+        ping = config_.keepalive->first;
+        ping_restart = config_.keepalive->second;
+    }
+    ping = pushed.ping.value_or(ping);
+    ping_restart = pushed.ping_restart.value_or(ping_restart);
+    session_->set_keepalive(std::chrono::seconds(ping), std::chrono::seconds(ping_restart), now());
+
+    auto settings = tunnel_settings(config_, pushed);
+    if (!settings) {
+        fatal("tunnel settings: " + settings.error());
+        return;
+    }
+    for (const auto& warning : settings->warnings) {
+        log_.warn(warning);
+    }
+    tunnel::HostRoutes host{net::IpAddress(), default_ipv4_gateway()};
+    if (auto server_ip = net::IpAddress::parse(host_of(*server_))) {
+        host.vpn_server = *server_ip;
+    }
+    auto plan = tunnel::plan_tunnel(settings->network, host);
+    if (!plan) {
+        fatal("tunnel: " + plan.error());
+        return;
+    }
+    for (const auto& warning : plan->warnings) {
+        log_.warn(warning);
+    }
+    if (!tun_) {
+        platform::io::TunOptions options;
+        options.name = config_.dev == "tun" ? std::string() : config_.dev;
+        auto opened = platform::io::TunDevice::open(
+            loop_, options, [this](auto packets) { on_tun_packets(packets); });
+        if (!opened) {
+            fatal("cannot open the TUN device: " + opened.error().message());
+            return;
+        }
+        tun_ = std::move(*opened);
+    }
+    if (auto r = tun_->set_mtu(plan->mtu); !r) {
+        fatal("TUN MTU: " + r.error().message());
+        return;
+    }
+    if (auto r = tun_->set_up(); !r) {
+        fatal("TUN up: " + r.error().message());
+        return;
+    }
+    if (!routes_) {
+        auto table = platform::io::RouteTable::open();
+        if (!table) {
+            fatal("rtnetlink: " + table.error().message());
+            return;
+        }
+        routes_.emplace(std::move(*table));
+    }
+    auto index = platform::io::RouteTable::interface_index(tun_->name());
+    if (!index) {
+        fatal("TUN index: " + index.error().message());
+        return;
+    }
+    tunnel_ = std::make_unique<tunnel::TunnelSetup>(*routes_, *index);
+    if (auto applied = tunnel_->apply(*plan); !applied) {
+        fatal("tunnel: " + applied.error());
+        return;
+    }
+    tunnel_up_ = true;
+    retry_seconds_ = 0;
+    attempts_ = 0;
+    log_.info("Initialization Sequence Completed",
+              {{"device", tun_->name()},
+               {"cipher", std::string(proto::data_cipher_name(*cipher))},
+               {"key_derivation", use_ekm ? "tls-ekm" : "prf"},
+               {"peer_id", pushed.peer_id ? static_cast<std::int64_t>(*pushed.peer_id) : -1}});
+}
+
+void VpnClient::teardown_tunnel() {
+    tunnel_.reset();  // removes the routes and addresses it added
+    tunnel_up_ = false;
+}
+
+void VpnClient::restart(std::string_view reason) {
+    if (stopping_) {
+        return;
+    }
+    ++stats_.restarts;
+    log_.info("restarting the connection", {{"reason", std::string(reason)}});
+    teardown_tunnel();
+    if (timer_) {
+        loop_.cancel_timer(*timer_);
+        timer_.reset();
+    }
+    session_.reset();
+    schedule_reconnect();
+}
+
+void VpnClient::shutdown(std::string_view reason) {
+    if (stopping_) {
+        return;
+    }
+    log_.info("exiting", {{"reason", std::string(reason)}});
+    if (session_ && config_.explicit_exit_notify > 0 && socket_ && server_) {
+        if (auto notification = session_->exit_notification(now())) {
+            (void)socket_->send_to(*server_, *notification);
+            socket_->flush();
+        }
+    }
+    stopping_ = true;
+    teardown_tunnel();
+    if (timer_) {
+        loop_.cancel_timer(*timer_);
+        timer_.reset();
+    }
+    if (reconnect_timer_) {
+        loop_.cancel_timer(*reconnect_timer_);
+        reconnect_timer_.reset();
+    }
+    session_.reset();
+    loop_.stop();
+}
+
+void VpnClient::fatal(std::string_view reason) {
+    log_.error("fatal", {{"reason", std::string(reason)}});
+    exit_code_ = 1;
+    shutdown(reason);
+}
+
+}  // namespace nfv::vpn::client
