@@ -11,4 +11,6 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/config/server_directives.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/check_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/push_reply.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/occ_options.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/peer_info.cpp
 )

@@ -8,5 +8,7 @@ nfv_add_test(vpn_config_test
     config/vpn_config_test.cpp
     config/check_config_test.cpp
     config/push_reply_test.cpp
+    config/occ_options_test.cpp
+    config/peer_info_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)
