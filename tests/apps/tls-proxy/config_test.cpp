@@ -170,3 +170,19 @@ TEST(HostPattern, CanonicalisesAndValidates) {
 
 }  // namespace
 }  // namespace nfv::tls_proxy
+
+namespace nfv::tls_proxy {
+namespace {
+
+// The shipped examples must parse (their certificate files are only checked by --check-config).
+TEST(Config, ShippedExamplesParse) {
+    for (const char* name : {"web-frontend.json", "tcp-services.json"}) {
+        SCOPED_TRACE(name);
+        auto r = load_config(std::string(NFV_SOURCE_DIR "/configs/tls-proxy/") + name);
+        ASSERT_TRUE(r) << r.error().message;
+        EXPECT_GE(r->routes.size(), 2U);
+    }
+}
+
+}  // namespace
+}  // namespace nfv::tls_proxy
