@@ -187,9 +187,9 @@ MapResult map_cname(std::vector<std::string> fields, DnsmasqConfig& config) {
     record.target = *target;
     fields.pop_back();
     for (const auto& alias_text : fields) {
-        auto alias = domain_field(alias_text, "alias");
+        const auto alias = normalise_domain(alias_text, true);  // "*.lan" wildcards allowed
         if (!alias) {
-            return fail(alias.error());
+            return fail("bad alias '" + alias_text + "'");
         }
         record.aliases.push_back(*alias);
     }
@@ -466,7 +466,10 @@ Result<void, std::string> map_local_data(const ReadOption& option, DnsmasqConfig
         local.localmx = true;
     } else if (name == "addn-hosts" || name == "hostsdir") {
         if (value.empty()) {
-            return fail("missing path");
+            // dnsmasq accepts the empty name and fails to read it later.
+            config.warnings.push_back(
+                ConfigWarning{option.raw.where, option.raw.name, "empty path; ignored"});
+            return {};
         }
         (name == "addn-hosts" ? local.addn_hosts : local.hostsdirs).push_back(value);
     } else if (name == "local-ttl" || name == "dhcp-ttl" || name == "neg-ttl" ||
@@ -495,6 +498,16 @@ Result<void, std::string> map_local_data(const ReadOption& option, DnsmasqConfig
     } else {
         const auto fields = fields_of(option);
         if (name == "domain" || name == "domain-suffix") {
+            if (fields.size() == 1 && fields[0].empty()) {
+                return {};  // "domain=" sets no domain, which is the default
+            }
+            if (fields[0] == "#") {
+                // dnsmasq then takes the domain from resolv.conf's "search" line.
+                config.warnings.push_back(ConfigWarning{
+                    option.raw.where, option.raw.name,
+                    "domain=# (the search domain of resolv.conf) is not supported yet; ignored"});
+                return {};
+            }
             return map_domain(fields, config);
         }
         if (name == "host-record") {

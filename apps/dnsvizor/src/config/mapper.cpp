@@ -29,8 +29,15 @@ MapResult set_number(const ReadOption& option, std::uint64_t max, T& out) {
     return {};
 }
 
-MapResult map_interfaces(const ReadOption& option, std::vector<std::string>& out) {
+MapResult map_interfaces(const ReadOption& option, std::vector<std::string>& out,
+                         std::vector<ConfigWarning>& warnings) {
     for (auto& name : fields_of(option)) {
+        if (name.empty()) {
+            // dnsmasq accepts "interface=" and "interface=eth0," without saying what it means.
+            warnings.push_back(
+                ConfigWarning{option.raw.where, option.raw.name, "empty interface name; ignored"});
+            continue;
+        }
         if (!is_interface_name(name)) {
             return fail("bad interface name '" + name + "'");
         }
@@ -219,9 +226,9 @@ MapResult map_general(const ReadOption& option, DnsmasqConfig& config) {
     } else if (name == "port") {
         return set_number(option, 65535, dns.listen.port);
     } else if (name == "interface") {
-        return map_interfaces(option, dns.listen.interfaces);
+        return map_interfaces(option, dns.listen.interfaces, config.warnings);
     } else if (name == "except-interface") {
-        return map_interfaces(option, dns.listen.except_interfaces);
+        return map_interfaces(option, dns.listen.except_interfaces, config.warnings);
     } else if (name == "listen-address") {
         for (const auto& text : fields_of(option)) {
             const auto address = net::IpAddress::parse(text);

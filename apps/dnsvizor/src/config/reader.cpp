@@ -367,8 +367,7 @@ Result<CommandLineModes, ConfigError> ConfigReader::read_command_line(
     bool options_ended = false;
 
     // Applies one command-line option (argument index `index`, 1-based like argv).
-    auto apply = [&](const OptionSpec& spec, std::string_view shown_name, bool has_value,
-                     std::string_view value,
+    auto apply = [&](const OptionSpec& spec, bool has_value, std::string_view value,
                      std::size_t index) -> Result<bool, ConfigError> {  // true = stop
         const SourceLocation where{"", index};
         if (spec.name == "help") {
@@ -387,7 +386,6 @@ Result<CommandLineModes, ConfigError> ConfigReader::read_command_line(
             modes.print_config = true;
             return false;
         }
-        (void)shown_name;
         if (spec.name == "conf-file" && !main_conf_file.has_value()) {
             if (has_value && !value.empty()) {
                 main_conf_file = std::string(value);  // read after the command line
@@ -459,7 +457,7 @@ Result<CommandLineModes, ConfigError> ConfigReader::read_command_line(
                 value = args[i];
                 has_value = true;
             }
-            auto applied = apply(*spec, name, has_value, value, index);
+            auto applied = apply(*spec, has_value, value, index);
             if (!applied) {
                 return Unexpected(applied.error());
             }
@@ -476,7 +474,7 @@ Result<CommandLineModes, ConfigError> ConfigReader::read_command_line(
                 return Unexpected(error_at(where, std::string("-") + c, "bad option; try --help"));
             }
             if (!short_takes_value(c)) {
-                auto applied = apply(*spec, spec->name, false, {}, index);
+                auto applied = apply(*spec, false, {}, index);
                 if (!applied) {
                     return Unexpected(applied.error());
                 }
@@ -494,7 +492,7 @@ Result<CommandLineModes, ConfigError> ConfigReader::read_command_line(
                 ++i;
                 value = args[i];
             }
-            auto applied = apply(*spec, spec->name, true, value, index);
+            auto applied = apply(*spec, true, value, index);
             if (!applied) {
                 return Unexpected(applied.error());
             }

@@ -33,7 +33,10 @@ TEST(LocalDataMapper, HostsOptions) {
     EXPECT_EQ(local.addn_hosts, (std::vector<std::string>{"/etc/hosts.d", "/tmp/h"}));
     EXPECT_EQ(local.hostsdirs, (std::vector<std::string>{"/run/h"}));
     EXPECT_TRUE(local.expand_hosts);
-    EXPECT_EQ(error_option("addn-hosts="), "addn-hosts");
+    const auto empty = parse_config_text("addn-hosts=");  // dnsmasq accepts it too
+    ASSERT_TRUE(empty.has_value());
+    EXPECT_TRUE(empty->dns.local.addn_hosts.empty());
+    EXPECT_EQ(empty->warnings.size(), 1U);
 }
 
 TEST(LocalDataMapper, AddressForms) {
@@ -75,6 +78,7 @@ TEST(LocalDataMapper, CnameWithAliasesAndTtl) {
     EXPECT_EQ(local.cnames[0].ttl, 600U);
     EXPECT_FALSE(local.cnames[1].ttl.has_value());
     EXPECT_EQ(error_option("cname=a"), "cname");
+    EXPECT_EQ(local_ok("cname=*.Apps.lan,ingress.lan").cnames[0].aliases[0], "*.apps.lan");
 }
 
 TEST(LocalDataMapper, TxtRecordKeepsQuotedCommas) {
@@ -193,6 +197,11 @@ TEST(LocalDataMapper, DomainForms) {
     EXPECT_EQ(servers[1].domains, (std::vector<std::string>{"2.168.192.in-addr.arpa"}));
     EXPECT_EQ(error_option("domain=lan,192.168.1.0/24,foo"), "domain");
     EXPECT_EQ(error_option("domain=bad domain"), "domain");
+    const auto from_resolv = parse_config_text("domain=#");
+    ASSERT_TRUE(from_resolv.has_value());
+    EXPECT_TRUE(from_resolv->dns.local.domains.empty());
+    EXPECT_EQ(from_resolv->warnings.size(), 1U);
+    EXPECT_EQ(from_resolv->dhcp.size(), 1U);  // still passed on verbatim
 }
 
 TEST(LocalDataMapper, TtlOptions) {

@@ -53,6 +53,10 @@ TEST(Mapper, InterfacesAccumulateAndSplitOnCommas) {
     EXPECT_EQ(config.dns.listen.interfaces, (std::vector<std::string>{"eth0", "eth1", "wlan*"}));
     EXPECT_EQ(config.dns.listen.except_interfaces, (std::vector<std::string>{"lo"}));
     EXPECT_EQ(parse_error("interface=averyveryverylongname").option, "interface");
+    const auto trailing_comma = parse_config_text("interface=eth0,");
+    ASSERT_TRUE(trailing_comma.has_value());
+    EXPECT_EQ(trailing_comma->dns.listen.interfaces, (std::vector<std::string>{"eth0"}));
+    EXPECT_EQ(trailing_comma->warnings.size(), 1U);
 }
 
 TEST(Mapper, ListenAddresses) {
