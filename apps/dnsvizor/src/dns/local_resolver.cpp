@@ -246,8 +246,10 @@ void LocalResolver::set_lease_name(std::string_view hostname, net::Ipv4Address a
         return;
     }
     const std::uint32_t ttl = settings_.local.dhcp_ttl.value_or(settings_.local.local_ttl);
+    // A name that is already qualified is used as it is; the DHCP side strips a matching domain
+    // from client FQDNs before calling us, as dnsmasq does.
     const auto domain = domain_for(address);
-    if (domain && !domain->empty()) {
+    if (domain && !domain->empty() && name.find('.') == std::string::npos) {
         leases_.add(name + "." + *domain, address, ttl, true);
     }
     leases_.add(name, address, ttl, true);
@@ -256,7 +258,7 @@ void LocalResolver::set_lease_name(std::string_view hostname, net::Ipv4Address a
 void LocalResolver::remove_lease_name(std::string_view hostname, net::Ipv4Address address) {
     const std::string name = normalize_key(hostname);
     const auto domain = domain_for(address);
-    if (domain && !domain->empty()) {
+    if (domain && !domain->empty() && name.find('.') == std::string::npos) {
         leases_.remove(name + "." + *domain, address);
     }
     leases_.remove(name, address);

@@ -70,7 +70,8 @@ public:
     /// Adds the DHCP lease name `hostname` (unqualified, as the client sent it) for `address`:
     /// A for "hostname" and, when a `domain=` applies to the address, "hostname.domain"; PTR to
     /// the qualified name (or the bare one without domain). TTL dhcp-ttl, else local-ttl.
-    /// An empty or invalid hostname is ignored.
+    /// A hostname that contains a dot is used as given (no domain appended). An empty or invalid
+    /// hostname is ignored.
     void set_lease_name(std::string_view hostname, net::Ipv4Address address);
     /// Removes what set_lease_name(hostname, address) added.
     void remove_lease_name(std::string_view hostname, net::Ipv4Address address);

@@ -326,6 +326,16 @@ TEST_F(LocalRecordsTest, LeaseNameWithoutDomainIsBare) {
               (std::vector<std::string>{"60.1.168.192.in-addr.arpa. 0 IN PTR printer."}));
 }
 
+TEST_F(LocalRecordsTest, QualifiedLeaseNameGetsNoSecondDomain) {
+    settings_.local.domains.push_back({"lan", std::nullopt, std::nullopt, false, ""});
+    resolver().set_lease_name("box.lan", net::Ipv4Address({192, 168, 1, 70}));
+    EXPECT_EQ(answers("box.lan", RrType::kA),
+              (std::vector<std::string>{"box.lan. 0 IN A 192.168.1.70"}));
+    EXPECT_EQ(rcode("box.lan.lan", RrType::kA), kRefused);
+    resolver().remove_lease_name("box.lan", net::Ipv4Address({192, 168, 1, 70}));
+    EXPECT_EQ(rcode("box.lan", RrType::kA), kRefused);
+}
+
 TEST(LocalRecords, BadNamesAreReported) {
     LocalDataSettings local;
     local.txt_records.push_back({"a..b", {"x"}});
