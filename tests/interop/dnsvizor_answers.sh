@@ -53,6 +53,7 @@ nfv_spawn "$srv" upstream "$DNSMASQ" --keep-in-foreground --no-resolv --no-hosts
   --host-record=v6.other.example,fd00:53::77 --txt-record=txt.other.example,upstream-text
 nfv_spawn "$srv" dnsmasq "$DNSMASQ" --keep-in-foreground --conf-file="$NFV_TMP/dnsvizor.conf" \
   --listen-address=10.53.1.2 --pid-file= --log-facility=-
+ref_pid=$NFV_LAST_PID
 nfv_spawn "$srv" ours "$ours" --keep-in-foreground --conf-file="$NFV_TMP/dnsvizor.conf" \
   --listen-address=10.53.1.3 --pid-file= --log-facility=-
 ours_pid=$NFV_LAST_PID
@@ -122,6 +123,16 @@ for who in dnsmasq ours; do
   forwards=$(grep -c 'forwarded up.example to' "$(nfv_logfile "$who")" || true)
   nfv_expect_eq 1 "$forwards" "$who forwarded up.example once (then cached)"
 done
+
+# SIGHUP re-reads the hosts files (both programs); SIGUSR1 logs statistics.
+echo "10.53.5.99  newhost.lan" >>"$NFV_TMP/hosts"
+kill -HUP "$ref_pid" "$ours_pid"
+nfv_wait_until 5 "dnsmasq reloaded hosts" sh -c "[ \"\$(ip netns exec $cli dig +short +time=1 +tries=1 @10.53.1.2 newhost.lan)\" = 10.53.5.99 ]"
+nfv_wait_until 5 "nfv-dnsvizor reloaded hosts" sh -c "[ \"\$(ip netns exec $cli dig +short +time=1 +tries=1 @10.53.1.3 newhost.lan)\" = 10.53.5.99 ]"
+nfv_log "ok: SIGHUP reloads the hosts file"
+kill -USR1 "$ours_pid"
+nfv_wait_for_log ours 'queries forwarded [0-9]+, queries answered locally [0-9]+' 5
+nfv_log "ok: SIGUSR1 logs statistics"
 
 # --test: 0 and a syntax-OK line on a good config, 1 on a bad one, for both programs.
 "$DNSMASQ" --test --conf-file="$NFV_TMP/dnsvizor.conf" >/dev/null 2>&1 || nfv_fail "dnsmasq --test rejects the good config"
