@@ -13,4 +13,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/config/push_reply.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/occ_options.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/peer_info.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/server_plan.cpp
 )

@@ -10,5 +10,6 @@ nfv_add_test(vpn_config_test
     config/push_reply_test.cpp
     config/occ_options_test.cpp
     config/peer_info_test.cpp
+    config/server_plan_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)

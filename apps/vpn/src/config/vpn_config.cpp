@@ -470,6 +470,16 @@ void check_combination(std::span<const Directive> directives, VpnConfig& config,
     if (config.role == Role::kClient && config.client.remotes.empty()) {
         context.error(where, "a client needs at least one remote");
     }
+    // helper.c helper_keepalive(): keepalive replaces the ping directives.
+    if (config.keepalive && (config.ping != 0 || config.ping_restart != 0)) {
+        for (const Directive& d : directives) {
+            if (d.name == "keepalive") {
+                context.error(d,
+                              "--keepalive conflicts with --ping, --ping-exit, or "
+                              "--ping-restart; with --keepalive, you need none of them");
+            }
+        }
+    }
     // options.c options_postprocess_verify_ce(): what TLS mode needs.
     if (config.tls_client || config.tls_server) {
         const bool pkcs12 = !config.pkcs12.empty();

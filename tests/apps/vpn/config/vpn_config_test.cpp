@@ -181,6 +181,13 @@ TEST(VpnConfig, BadValuesNameFileLineAndDirective) {
               "c.ovpn:5: verb: expected a number, got \"x\"");
 }
 
+TEST(VpnConfig, KeepaliveConflictsWithPing) {
+    const ParsedConfig parsed =
+        parse_text("client\nremote h\nca c\ncert c\nkey k\nkeepalive 10 60\nping 5\n");
+    ASSERT_EQ(parsed.diagnostics.errors.size(), 1U);
+    EXPECT_EQ(parsed.diagnostics.errors[0].directive, "keepalive");
+}
+
 TEST(VpnConfig, ClientNeedsARemote) {
     const ParsedConfig parsed = parse_text("client\ndev tun\nca c\ncert c\nkey k\n");
     ASSERT_EQ(parsed.diagnostics.errors.size(), 1U);
