@@ -17,13 +17,15 @@ cli=$(nfv_netns_new vcli)
 nfv_veth "$srv" 10.78.0.1/24 "$cli" 10.78.0.2/24
 nfv_in "$srv" ip addr add 10.78.50.1/24 dev lo
 
-# run_case NAME SERVER_WRAP CLIENT_WRAP SERVER_CIPHERS CLIENT_CIPHERS EXPECTED_CIPHER
+# run_case NAME PROTO SERVER_WRAP CLIENT_WRAP SERVER_CIPHERS CLIENT_CIPHERS EXPECTED_CIPHER
 run_case() {
-  local name=$1 server_wrap=$2 client_wrap=$3 server_ciphers=$4 client_ciphers=$5 expect=$6
+  local name=$1 proto=$2 server_wrap=$3 client_wrap=$4 server_ciphers=$5 client_ciphers=$6
+  local expect=$7 exit_notify="explicit-exit-notify 1"
+  [ "$proto" = tcp ] && exit_notify=""  # over TCP the server sees the connection close
   nfv_log "case $name"
   cat >"$NFV_TMP/server-$name.conf" <<CONF
 port 1194
-proto udp
+proto $proto
 dev tun
 topology subnet
 server 10.8.78.0 255.255.255.0
@@ -41,7 +43,7 @@ CONF
   cat >"$NFV_TMP/client-$name.conf" <<CONF
 client
 dev tun
-proto udp
+proto $proto
 remote 10.78.0.1 1194
 nobind
 remote-cert-tls server
@@ -50,7 +52,7 @@ cert $pki/client.crt
 key $pki/client.key
 $client_wrap
 data-ciphers $client_ciphers
-explicit-exit-notify 1
+$exit_notify
 verb 4
 CONF
   nfv_spawn "$srv" "openvpn-$name" openvpn --config "$NFV_TMP/server-$name.conf"
@@ -78,18 +80,22 @@ CONF
 
   # explicit-exit-notify: the server learns at once that the client left.
   kill -TERM "$client_pid"
-  nfv_wait_for_log "openvpn-$name" "exit notification|SIGTERM\[soft,remote-exit\]|remote-exit" 15
+  local gone="exit notification|SIGTERM\[soft,remote-exit\]|remote-exit"
+  [ "$proto" = tcp ] && gone="Connection reset, restarting|client-instance exiting"
+  nfv_wait_for_log "openvpn-$name" "$gone" 15
   nfv_wait_until 10 "nfv-vpn $name exits" bash -c "! kill -0 $client_pid 2>/dev/null"
   kill -TERM "$server_pid"
   nfv_wait_until 10 "openvpn $name exits" bash -c "! kill -0 $server_pid 2>/dev/null"
   nfv_log "case $name passed"
 }
 
-run_case tls-crypt-aes256gcm "tls-crypt $pki/ta.key" "tls-crypt $pki/ta.key" \
+run_case tls-crypt-aes256gcm udp "tls-crypt $pki/ta.key" "tls-crypt $pki/ta.key" \
   "AES-256-GCM:CHACHA20-POLY1305" "AES-256-GCM:CHACHA20-POLY1305" AES-256-GCM
-run_case tls-auth-chacha "tls-auth $pki/ta.key 0" "tls-auth $pki/ta.key 1" \
+run_case tls-auth-chacha udp "tls-auth $pki/ta.key 0" "tls-auth $pki/ta.key 1" \
   "CHACHA20-POLY1305" "AES-256-GCM:CHACHA20-POLY1305" CHACHA20-POLY1305
-run_case legacy-cbc "tls-auth $pki/ta.key 0
+run_case legacy-cbc udp "tls-auth $pki/ta.key 0
 auth SHA256" "tls-auth $pki/ta.key 1
 auth SHA256" "AES-256-GCM:AES-256-CBC" "AES-256-CBC" AES-256-CBC
+run_case tcp-tls-crypt tcp "tls-crypt $pki/ta.key" "tls-crypt $pki/ta.key" \
+  "AES-256-GCM" "AES-256-GCM:CHACHA20-POLY1305" AES-256-GCM
 echo "PASS: nfv-vpn client interoperates with openvpn 2.6 servers"

@@ -1,6 +1,7 @@
 #include "client/vpn_client.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 #include <sstream>
 
@@ -108,16 +109,6 @@ Result<std::unique_ptr<VpnClient>, std::string> VpnClient::create(
             "only client mode (`client`, or `tls-client` + `pull`) is implemented so far; "
             "server and point-to-point modes are not"));
     }
-    if (config.protocol.transport == config::Transport::kTcp) {
-        return Unexpected(
-            std::string("proto tcp: the TCP transport is not supported yet; use udp"));
-    }
-    for (const auto& remote : config.client.remotes) {
-        if (remote.protocol && remote.protocol->transport == config::Transport::kTcp) {
-            return Unexpected("remote " + remote.host +
-                              ": the TCP transport is not supported yet; use udp");
-        }
-    }
     if (config.client.remotes.empty()) {
         return Unexpected(std::string("remote: a client needs at least one remote"));
     }
@@ -167,25 +158,50 @@ void VpnClient::connect() {
         schedule_reconnect();
         return;
     }
+    use_tcp_ = remote.protocol.value_or(config_.protocol).transport == config::Transport::kTcp;
+    socket_.reset();
+    stream_.reset();
+    stream_buffer_.clear();
+    if (use_tcp_) {
+        platform::io::TcpCallbacks callbacks;
+        callbacks.on_connected = [this] { start_session(); };
+        callbacks.on_data = [this](std::span<const std::byte> bytes) { on_stream_data(bytes); };
+        callbacks.on_peer_closed = [this] { restart("the server closed the TCP connection"); };
+        callbacks.on_error = [this](const platform::io::IoError& error) {
+            restart("TCP: " + error.message());
+        };
+        auto stream = platform::io::TcpStream::connect(loop_, *server_, std::move(callbacks));
+        if (!stream) {
+            log_.warn("TCP connect failed", {{"error", stream.error().message()}});
+            schedule_reconnect();
+            return;
+        }
+        stream_ = std::move(*stream);
+        log_.info("connecting",
+                  {{"remote", server_->to_string()}, {"proto", "tcp"}, {"attempt", attempts_}});
+        return;  // the session starts once the connection is up
+    }
+    const std::uint16_t local_port =
+        config_.client.nobind ? 0 : config_.lport.value_or(config_.port);
+    const auto local = server_->family() == AF_INET6 ? SocketAddress::parse("::", local_port)
+                                                     : SocketAddress::parse("0.0.0.0", local_port);
+    auto bound = platform::io::UdpSocket::bind(loop_, *local, {},
+                                               [this](auto batch) { on_datagrams(batch); });
+    if (!bound) {
+        fatal("cannot bind the UDP socket: " + bound.error().message());
+        return;
+    }
+    socket_ = std::move(*bound);
+    log_.info("connecting",
+              {{"remote", server_->to_string()}, {"proto", "udp"}, {"attempt", attempts_}});
+    start_session();
+}
+
+void VpnClient::start_session() {
     auto materials = prepare_client(config_, reader_, version_);
     if (!materials) {
         fatal(materials.error());
         return;
-    }
-    if (!socket_ || socket_->local_address().family() != server_->family()) {
-        const std::uint16_t local_port =
-            config_.client.nobind ? 0 : config_.lport.value_or(config_.port);
-        const auto local = server_->family() == AF_INET6
-                               ? SocketAddress::parse("::", local_port)
-                               : SocketAddress::parse("0.0.0.0", local_port);
-        socket_.reset();
-        auto bound = platform::io::UdpSocket::bind(loop_, *local, {},
-                                                   [this](auto batch) { on_datagrams(batch); });
-        if (!bound) {
-            fatal("cannot bind the UDP socket: " + bound.error().message());
-            return;
-        }
-        socket_ = std::move(*bound);
     }
     session::ClientSessionConfig session_config;
     session_config.wrap = std::move(materials->wrap);
@@ -196,13 +212,13 @@ void VpnClient::connect() {
     session_config.make_tls = session::openssl_tls_factory(materials->tls);
     session_config.handshake_window = std::chrono::seconds(config_.hand_window);
     session_config.transition_window = std::chrono::seconds(60);
+    session_config.tcp = use_tcp_;
     if (config_.reneg_sec > 0) {
         session_config.reneg_interval = std::chrono::seconds(config_.reneg_sec);
     }
     session_ = std::make_unique<session::ClientSession>(std::move(session_config), random_, now());
     push_.emplace(config::PullPolicy{config_.client.pull_filters, config_.client.route_nopull});
     ++stats_.connects;
-    log_.info("connecting", {{"remote", server_->to_string()}, {"attempt", attempts_}});
     pump();
 }
 
@@ -223,34 +239,78 @@ void VpnClient::schedule_reconnect() {
 }
 
 void VpnClient::on_datagrams(std::span<const platform::io::ReceivedDatagram> batch) {
-    if (!session_) {
-        return;
-    }
     const auto t = now();
     for (const auto& datagram : batch) {
-        if (!server_ || !(datagram.peer == *server_) || datagram.payload.empty()) {
+        if (!server_ || !(datagram.peer == *server_)) {
             ++stats_.dropped_foreign;
             continue;
         }
-        const auto opcode = static_cast<proto::Opcode>(
-            std::to_integer<std::uint8_t>(datagram.payload[0]) >> proto::kOpcodeShift);
-        if (opcode == proto::Opcode::kDataV1 || opcode == proto::Opcode::kDataV2) {
-            if (datagram.payload.size() > scratch_.size()) {
-                continue;
-            }
-            auto buffer = std::span(scratch_).first(datagram.payload.size());
-            std::copy(datagram.payload.begin(), datagram.payload.end(), buffer.begin());
-            auto plaintext = session_->decrypt(buffer, t);
-            if (plaintext && !plaintext->empty() && tun_ && tunnel_up_) {
-                if (tun_->write_packet(*plaintext)) {
-                    ++stats_.packets_to_tun;
-                }
-            }
-        } else {
-            session_->on_control_packet(datagram.payload, t);
-        }
+        handle_packet(datagram.payload, t);
     }
     pump();
+}
+
+void VpnClient::on_stream_data(std::span<const std::byte> bytes) {
+    // TCP framing: u16 big-endian length, then the packet (doc_protocol_overview.h).
+    stream_buffer_.insert(stream_buffer_.end(), bytes.begin(), bytes.end());
+    const auto t = now();
+    std::size_t offset = 0;
+    while (stream_buffer_.size() - offset >= 2) {
+        const std::size_t length = (std::to_integer<std::size_t>(stream_buffer_[offset]) << 8U) |
+                                   std::to_integer<std::size_t>(stream_buffer_[offset + 1]);
+        if (stream_buffer_.size() - offset - 2 < length) {
+            break;
+        }
+        handle_packet(std::span(stream_buffer_).subspan(offset + 2, length), t);
+        offset += 2 + length;
+        if (!stream_) {
+            return;  // a packet restarted the connection
+        }
+    }
+    stream_buffer_.erase(stream_buffer_.begin(),
+                         stream_buffer_.begin() + static_cast<std::ptrdiff_t>(offset));
+    pump();
+}
+
+void VpnClient::handle_packet(std::span<const std::byte> packet, session::Now now_value) {
+    if (!session_ || packet.empty()) {
+        return;
+    }
+    const auto opcode =
+        static_cast<proto::Opcode>(std::to_integer<std::uint8_t>(packet[0]) >> proto::kOpcodeShift);
+    if (opcode != proto::Opcode::kDataV1 && opcode != proto::Opcode::kDataV2) {
+        session_->on_control_packet(packet, now_value);
+        return;
+    }
+    if (packet.size() > scratch_.size()) {
+        ++stats_.dropped_oversize;
+        return;
+    }
+    auto buffer = std::span(scratch_).first(packet.size());
+    std::copy(packet.begin(), packet.end(), buffer.begin());
+    auto plaintext = session_->decrypt(buffer, now_value);
+    if (plaintext && !plaintext->empty() && tun_ && tunnel_up_) {
+        if (tun_->write_packet(*plaintext)) {
+            ++stats_.packets_to_tun;
+        }
+    }
+}
+
+void VpnClient::send_packet(std::span<const std::byte> packet) {
+    if (use_tcp_) {
+        if (!stream_ || packet.size() > 0xffff) {
+            return;
+        }
+        const std::array<std::byte, 2> length{static_cast<std::byte>(packet.size() >> 8U),
+                                              static_cast<std::byte>(packet.size() & 0xffU)};
+        if (!stream_->write(length) || !stream_->write(packet)) {
+            return;  // on_error restarts the connection
+        }
+        return;
+    }
+    if (socket_ && server_) {
+        (void)socket_->send_to(*server_, packet);
+    }
 }
 
 void VpnClient::on_tun_packets(std::span<const std::span<const std::byte>> packets) {
@@ -265,7 +325,7 @@ void VpnClient::on_tun_packets(std::span<const std::span<const std::byte>> packe
             continue;
         }
         ++stats_.packets_from_tun;
-        (void)socket_->send_to(*server_, std::span(scratch_).first(*written));
+        send_packet(std::span(scratch_).first(*written));
     }
     arm_timer();
 }
@@ -276,9 +336,7 @@ void VpnClient::pump() {
     }
     const auto t = now();
     while (auto datagram = session_->poll_transmit(t)) {
-        if (socket_ && server_) {
-            (void)socket_->send_to(*server_, *datagram);
-        }
+        send_packet(*datagram);
     }
     while (auto event = session_ ? session_->poll_event() : std::nullopt) {
         handle_event(*event);
@@ -288,9 +346,7 @@ void VpnClient::pump() {
     }
     // Events may have queued more (e.g. after activation).
     while (auto datagram = session_->poll_transmit(t)) {
-        if (socket_ && server_) {
-            (void)socket_->send_to(*server_, *datagram);
-        }
+        send_packet(*datagram);
     }
     arm_timer();
 }
@@ -482,6 +538,8 @@ void VpnClient::restart(std::string_view reason) {
         timer_.reset();
     }
     session_.reset();
+    // Destroying the stream inside its own callback is allowed (TcpStream contract).
+    stream_.reset();
     schedule_reconnect();
 }
 
@@ -490,6 +548,7 @@ void VpnClient::shutdown(std::string_view reason) {
         return;
     }
     log_.info("exiting", {{"reason", std::string(reason)}});
+    // explicit-exit-notify is a UDP feature: over TCP the server sees the connection close.
     if (session_ && config_.explicit_exit_notify > 0 && socket_ && server_) {
         if (auto notification = session_->exit_notification(now())) {
             (void)socket_->send_to(*server_, *notification);

@@ -13,8 +13,10 @@
 // send the explicit-exit-notify message when configured, undo the routes and exit 0; SIGHUP and
 // SIGUSR1 restart the connection.
 //
-// Not yet supported (refused at start with a named error): TCP transport, tls-crypt-v2 client
-// keys, compression framing (comp-lzo / compress stubs).
+// Transports: UDP (one packet per datagram) and TCP (each packet after a 16-bit big-endian
+// length, doc_protocol_overview.h); over TCP the replay windows are strict (no reordering).
+// Not yet supported (refused at start with a named error): tls-crypt-v2 client keys,
+// compression framing (comp-lzo / compress stubs).
 #pragma once
 
 #include <memory>
@@ -25,6 +27,7 @@
 #include "nfv/platform/io/event_loop.hpp"
 #include "nfv/platform/io/route_table.hpp"
 #include "nfv/platform/io/socket_address.hpp"
+#include "nfv/platform/io/tcp_stream.hpp"
 #include "nfv/platform/io/tun_device.hpp"
 #include "nfv/platform/io/udp_socket.hpp"
 #include "nfv/platform/log.hpp"
@@ -44,8 +47,9 @@ struct ClientStats {
     std::uint64_t restarts = 0;
     std::uint64_t packets_to_tun = 0;
     std::uint64_t packets_from_tun = 0;
-    std::uint64_t dropped_foreign = 0;  // datagrams not from the server we talk to
-    std::uint64_t dropped_no_key = 0;   // TUN packets before the tunnel is up
+    std::uint64_t dropped_foreign = 0;   // datagrams not from the server we talk to
+    std::uint64_t dropped_no_key = 0;    // TUN packets before the tunnel is up
+    std::uint64_t dropped_oversize = 0;  // packets larger than the scratch buffer
 };
 
 class VpnClient {
@@ -77,6 +81,10 @@ private:
     void connect();
     void schedule_reconnect();
     void on_datagrams(std::span<const platform::io::ReceivedDatagram> batch);
+    void on_stream_data(std::span<const std::byte> bytes);
+    void handle_packet(std::span<const std::byte> packet, session::Now now);
+    void send_packet(std::span<const std::byte> packet);
+    void start_session();
     void on_tun_packets(std::span<const std::span<const std::byte>> packets);
     void pump();
     void arm_timer();
@@ -93,6 +101,9 @@ private:
     std::string version_;
 
     std::unique_ptr<platform::io::UdpSocket> socket_;
+    std::unique_ptr<platform::io::TcpStream> stream_;
+    std::vector<std::byte> stream_buffer_;  // TCP bytes not yet forming a whole packet
+    bool use_tcp_ = false;
     std::optional<platform::io::SocketAddress> server_;
     std::size_t next_remote_ = 0;
     std::uint32_t retry_seconds_ = 0;
