@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 #include <system_error>
 
@@ -34,9 +33,9 @@ Result<std::string, FileError> OsConfigFiles::identity(const std::string& path) 
 
 Result<FileContent, FileError> OsConfigFiles::read(const std::string& path) {
     if (path == "-") {
-        std::string text((std::istreambuf_iterator<char>(std::cin)),
-                         std::istreambuf_iterator<char>());
-        return FileContent{std::move(text), "-"};
+        std::ostringstream text;
+        text << std::cin.rdbuf();
+        return FileContent{text.str(), "-"};
     }
     auto id = identity(path);
     if (!id) {
