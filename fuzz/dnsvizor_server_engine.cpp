@@ -19,6 +19,7 @@
 #include "nfv/platform/metrics.hpp"
 #include "nfv/platform/testing/manual_clock.hpp"
 #include "nfv/platform/testing/seeded_random.hpp"
+
 #include "server/query_engine.hpp"
 
 namespace {
@@ -38,15 +39,13 @@ public:
             decision.reply.header = query.header;
             decision.reply.header.qr = true;
             decision.reply.questions = query.questions;
-            decision.reply.answers.push_back(
-                net::dns::ResourceRecord{q.name, net::dns::RrClass::kIn, 0,
-                                         net::dns::rdata::A{{10, 0, 0, 1}}});
+            decision.reply.answers.push_back(net::dns::ResourceRecord{
+                q.name, net::dns::RrClass::kIn, 0, net::dns::rdata::A{{10, 0, 0, 1}}});
             return decision;
         }
         decision.kind = dnsvizor::dns::Decision::Kind::kForward;
-        decision.upstreams = {
-            dnsvizor::dns::Upstream{net::Ipv4Address({192, 0, 2, 1}), 53, ""},
-            dnsvizor::dns::Upstream{net::Ipv4Address({192, 0, 2, 2}), 53, ""}};
+        decision.upstreams = {dnsvizor::dns::Upstream{net::Ipv4Address({192, 0, 2, 1}), 53, ""},
+                              dnsvizor::dns::Upstream{net::Ipv4Address({192, 0, 2, 2}), 53, ""}};
         return decision;
     }
 };
@@ -86,9 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t at = 0;
     while (at + 3 <= input.size()) {
         const std::uint8_t op = input[at] % 4;
-        const std::size_t length =
-            std::min<std::size_t>((std::size_t{input[at + 1]} << 8U) | input[at + 2],
-                                  input.size() - at - 3);
+        const std::size_t length = std::min<std::size_t>(
+            (std::size_t{input[at + 1]} << 8U) | input[at + 2], input.size() - at - 3);
         const auto body = input.subspan(at + 3, length);
         at += 3 + length;
         bytes.assign(reinterpret_cast<const std::byte*>(body.data()),  // NOLINT: fuzz input

@@ -51,7 +51,9 @@ protected:
 
 // Each body runs in a fresh namespace with an up veth pair d0/d1 (d0 is configured).
 std::string with_dummy(const std::function<std::string(RouteTable&, int)>& body) {
-    if (std::system("ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up") != 0) {
+    if (std::system(
+            "ip link add d0 type veth peer name d1 && ip link set d1 up && ip link set d0 up") !=
+        0) {
         return "could not create a veth pair";
     }
     auto table = RouteTable::open();
