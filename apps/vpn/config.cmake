@@ -14,4 +14,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/config/occ_options.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/peer_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/server_plan.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/pool_persist.cpp
 )
