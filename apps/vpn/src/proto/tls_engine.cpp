@@ -21,6 +21,8 @@ struct TlsEngine::State {
     bool is_server = false;
     std::optional<RemoteCertTls> remote_cert_tls;
     std::optional<X509NameCheck> verify_x509_name;
+    std::vector<CertificateFingerprint> peer_fingerprints;
+    bool fingerprint_only = false;           // peer-fingerprint without a CA
     std::optional<TlsError> verify_failure;  // set by the verify callback
     std::optional<TlsError> error;
     bool handshake_done = false;
@@ -124,6 +126,17 @@ bool x509_name_ok(X509* cert, const X509NameCheck& check) {
     return false;
 }
 
+bool fingerprint_ok(X509* cert, const std::vector<CertificateFingerprint>& allowed) {
+    CertificateFingerprint digest{};
+    unsigned int size = 0;
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): OpenSSL byte pointer.
+    auto* out = reinterpret_cast<unsigned char*>(digest.data());
+    if (X509_digest(cert, EVP_sha256(), out, &size) != 1 || size != digest.size()) {
+        return false;
+    }
+    return std::find(allowed.begin(), allowed.end(), digest) != allowed.end();
+}
+
 int verify_callback(int preverify_ok, X509_STORE_CTX* store) {
     auto* ssl =
         static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
@@ -131,14 +144,21 @@ int verify_callback(int preverify_ok, X509_STORE_CTX* store) {
     if (state == nullptr) {
         return 0;
     }
-    if (preverify_ok == 0) {
-        state->verify_failure = TlsError::kUntrustedPeer;
+    // Without a CA (peer-fingerprint mode) chain errors are ignored; the fingerprint decides.
+    if (preverify_ok == 0 && !state->fingerprint_only) {
+        state->verify_failure = X509_STORE_CTX_get_error(store) == X509_V_ERR_CERT_REVOKED
+                                    ? TlsError::kRevoked
+                                    : TlsError::kUntrustedPeer;
         return 0;
     }
     if (X509_STORE_CTX_get_error_depth(store) != 0) {
         return 1;  // the remaining checks apply to the peer's own certificate only
     }
     X509* cert = X509_STORE_CTX_get_current_cert(store);
+    if (!state->peer_fingerprints.empty() && !fingerprint_ok(cert, state->peer_fingerprints)) {
+        state->verify_failure = TlsError::kFingerprintMismatch;
+        return 0;
+    }
     if (state->remote_cert_tls && !remote_cert_tls_ok(cert, *state->remote_cert_tls)) {
         state->verify_failure = TlsError::kRemoteCertTls;
         return 0;
@@ -150,11 +170,42 @@ int verify_callback(int preverify_ok, X509_STORE_CTX* store) {
     return 1;
 }
 
+int password_callback(char* buf, int size, int /*rwflag*/, void* user) {
+    const auto* password = static_cast<const std::string*>(user);
+    if (password == nullptr || size <= 0 || password->size() > static_cast<std::size_t>(size)) {
+        return -1;
+    }
+    std::copy(password->begin(), password->end(), buf);
+    return static_cast<int>(password->size());
+}
+
+bool load_crls(X509_STORE* store, std::string_view pem) {
+    BioPtr bio = pem_bio(pem);
+    int count = 0;
+    while (X509_CRL* crl =
+               bio ? PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr) : nullptr) {
+        const bool ok = X509_STORE_add_crl(store, crl) == 1;
+        X509_CRL_free(crl);
+        if (!ok) {
+            return false;
+        }
+        ++count;
+    }
+    ERR_clear_error();
+    // As OpenVPN: check the whole chain once a CRL is configured.
+    return count > 0 &&
+           X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL) == 1;
+}
+
 bool load_credentials(SSL_CTX* ctx, const TlsEngineConfig& config) {
     X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-    if (!for_each_certificate(config.ca_pem, [store](X509* cert, int) {
+    const bool fingerprint_only = config.ca_pem.empty() && !config.peer_fingerprints.empty();
+    if (!fingerprint_only && !for_each_certificate(config.ca_pem, [store](X509* cert, int) {
             return X509_STORE_add_cert(store, cert) == 1;
         })) {
+        return false;
+    }
+    if (!config.crl_pem.empty() && !load_crls(store, config.crl_pem)) {
         return false;
     }
     if (config.cert_pem.empty() && config.key_pem.empty() && !config.is_server) {
@@ -167,7 +218,11 @@ bool load_credentials(SSL_CTX* ctx, const TlsEngineConfig& config) {
         return false;
     }
     BioPtr bio = pem_bio(config.key_pem);
-    EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): OpenSSL's void* user data.
+    void* password =
+        config.key_password ? const_cast<std::string*>(&*config.key_password) : nullptr;
+    EVP_PKEY* key =
+        bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, password_callback, password) : nullptr;
     const bool ok = key != nullptr && SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
                     SSL_CTX_check_private_key(ctx) == 1;
     EVP_PKEY_free(key);
@@ -187,6 +242,8 @@ Result<TlsEngine, TlsError> TlsEngine::create(const TlsEngineConfig& config) {
     state->is_server = config.is_server;
     state->remote_cert_tls = config.remote_cert_tls;
     state->verify_x509_name = config.verify_x509_name;
+    state->peer_fingerprints = config.peer_fingerprints;
+    state->fingerprint_only = config.ca_pem.empty() && !config.peer_fingerprints.empty();
     state->ctx = SSL_CTX_new(config.is_server ? TLS_server_method() : TLS_client_method());
     if (state->ctx == nullptr) {
         return Unexpected(TlsError::kInternal);
@@ -197,8 +254,14 @@ Result<TlsEngine, TlsError> TlsEngine::create(const TlsEngineConfig& config) {
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_num_tickets(ctx, 0);
     if (SSL_CTX_set_min_proto_version(ctx, config.min_protocol_version) != 1 ||
-        SSL_CTX_set_max_proto_version(ctx, config.max_protocol_version) != 1) {
-        return Unexpected(TlsError::kInternal);
+        SSL_CTX_set_max_proto_version(ctx, config.max_protocol_version) != 1 ||
+        (!config.cipher_list.empty() &&
+         SSL_CTX_set_cipher_list(ctx, config.cipher_list.c_str()) != 1) ||
+        (!config.ciphersuites.empty() &&
+         SSL_CTX_set_ciphersuites(ctx, config.ciphersuites.c_str()) != 1) ||
+        (!config.groups.empty() && SSL_CTX_set1_groups_list(ctx, config.groups.c_str()) != 1)) {
+        ERR_clear_error();
+        return Unexpected(TlsError::kBadOption);
     }
     int mode = SSL_VERIFY_PEER;
     if (config.is_server && config.require_peer_certificate) {
@@ -396,6 +459,11 @@ std::string TlsEngine::peer_subject() const {
 
 std::string_view TlsEngine::protocol_version() const {
     return SSL_get_version(state_->ssl);
+}
+
+std::string_view TlsEngine::cipher_name() const {
+    const char* name = SSL_get_cipher_name(state_->ssl);
+    return name != nullptr ? std::string_view(name) : std::string_view();
 }
 
 }  // namespace nfv::vpn::proto

@@ -16,6 +16,7 @@
 // the handshake finished. Errors are sticky: after one, the engine only reports it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -44,11 +45,28 @@ struct X509NameCheck {
     X509NameType type = X509NameType::kSubject;  // OpenVPN's default type
 };
 
+/// A SHA-256 certificate fingerprint (--peer-fingerprint).
+using CertificateFingerprint = std::array<std::byte, 32>;
+
 struct TlsEngineConfig {
     bool is_server = false;
-    std::string ca_pem;    // trusted CA certificates (one or more PEM blocks)
+    /// Trusted CA certificates (one or more PEM blocks). May be empty only when
+    /// peer_fingerprints is set (OpenVPN's peer-fingerprint mode without --ca).
+    std::string ca_pem;
     std::string cert_pem;  // our certificate, followed by any extra chain certificates
-    std::string key_pem;   // our private key (unencrypted PEM)
+    std::string key_pem;   // our private key (PEM, PKCS#8 or traditional)
+    std::optional<std::string> key_password;  // --askpass: passphrase of an encrypted key
+    /// --crl-verify: CRLs (PEM) checked for every certificate of the peer's chain.
+    std::string crl_pem;
+    /// --peer-fingerprint: the peer certificate's SHA-256 must be one of these. Without a CA
+    /// the chain is not verified otherwise (self-signed peers).
+    std::vector<CertificateFingerprint> peer_fingerprints;
+    /// --tls-cipher (OpenSSL cipher-list syntax, TLS <= 1.2), --tls-ciphersuites (TLS 1.3) and
+    /// --tls-groups (colon list); empty = OpenSSL defaults. Names must already be OpenSSL
+    /// names (OpenVPN's IANA-style "TLS-ECDHE-..." spelling is translated by the config layer).
+    std::string cipher_list;
+    std::string ciphersuites;
+    std::string groups;
     /// Server only: false accepts clients without a certificate (--verify-client-cert none).
     bool require_peer_certificate = true;
     std::optional<RemoteCertTls> remote_cert_tls;
@@ -60,15 +78,18 @@ struct TlsEngineConfig {
 };
 
 enum class TlsError : std::uint8_t {
-    kBadCredentials,     // CA, certificate or key PEM unreadable, or key does not match
-    kInternal,           // OpenSSL failed unexpectedly
-    kHandshakeFailed,    // protocol failure or fatal alert from the peer
-    kUntrustedPeer,      // peer chain does not verify against the CA
-    kNoPeerCertificate,  // peer sent no certificate but one is required
-    kRemoteCertTls,      // peer certificate lacks the required key usage / EKU
-    kX509NameMismatch,   // --verify-x509-name did not match
-    kClosed,             // peer closed the TLS session (close_notify)
-    kNotEstablished,     // the operation needs a finished handshake
+    kBadCredentials,       // CA, certificate or key PEM unreadable, or key does not match
+    kInternal,             // OpenSSL failed unexpectedly
+    kBadOption,            // cipher list, ciphersuites, groups or protocol versions rejected
+    kHandshakeFailed,      // protocol failure or fatal alert from the peer
+    kUntrustedPeer,        // peer chain does not verify against the CA
+    kRevoked,              // a certificate of the peer's chain is on the CRL
+    kFingerprintMismatch,  // --peer-fingerprint did not match
+    kNoPeerCertificate,    // peer sent no certificate but one is required
+    kRemoteCertTls,        // peer certificate lacks the required key usage / EKU
+    kX509NameMismatch,     // --verify-x509-name did not match
+    kClosed,               // peer closed the TLS session (close_notify)
+    kNotEstablished,       // the operation needs a finished handshake
 };
 
 enum class TlsEvent : std::uint8_t {
@@ -119,8 +140,9 @@ public:
     /// handshake or without a peer certificate.
     [[nodiscard]] std::string peer_common_name() const;
     [[nodiscard]] std::string peer_subject() const;
-    /// Negotiated protocol name ("TLSv1.3"), for logs.
+    /// Negotiated protocol name ("TLSv1.3") and cipher ("TLS_AES_256_GCM_SHA384"), for logs.
     [[nodiscard]] std::string_view protocol_version() const;
+    [[nodiscard]] std::string_view cipher_name() const;
 
     struct State;  // verification settings and outcome, shared with OpenSSL callbacks
 

@@ -10,6 +10,12 @@ std::string describe(proto::TlsError error) {
             return "CA, certificate or key unreadable, or the key does not match the certificate";
         case proto::TlsError::kInternal:
             return "internal OpenSSL failure";
+        case proto::TlsError::kBadOption:
+            return "tls-cipher, tls-ciphersuites, tls-groups or tls-version rejected by OpenSSL";
+        case proto::TlsError::kRevoked:
+            return "crl-verify: a certificate of the peer's chain is revoked";
+        case proto::TlsError::kFingerprintMismatch:
+            return "peer-fingerprint: the peer certificate's SHA-256 is not listed";
         case proto::TlsError::kHandshakeFailed:
             return "TLS handshake failed (protocol error or alert from the peer)";
         case proto::TlsError::kUntrustedPeer:

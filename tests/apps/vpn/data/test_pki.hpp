@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
 namespace nfv::vpn::testdata {
@@ -133,6 +134,54 @@ inline PemPair make_leaf(const PemPair& ca, const char* cn, LeafKind kind) {
     X509_free(issuer);
     EVP_PKEY_free(issuer_key);
     return leaf;
+}
+
+/// A self-signed end-entity certificate (peer-fingerprint setups).
+inline PemPair make_self_signed(const char* cn, LeafKind kind) {
+    return pki_detail::make_cert(cn, nullptr, nullptr, false, kind, 7);
+}
+
+/// A CRL issued by `ca` that revokes `revoked` (one certificate PEM).
+inline std::string make_crl(const PemPair& ca, const std::string& revoked) {
+    using pki_detail::require;
+    X509* issuer = pki_detail::read_cert(ca.cert);
+    EVP_PKEY* issuer_key = pki_detail::read_key(ca.key);
+    X509* victim = pki_detail::read_cert(revoked);
+    X509_CRL* crl = X509_CRL_new();
+    require(X509_CRL_set_version(crl, 1) == 1);
+    require(X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) == 1);
+    ASN1_TIME* now = X509_gmtime_adj(nullptr, -60);
+    ASN1_TIME* next = X509_gmtime_adj(nullptr, 86400);
+    require(X509_CRL_set1_lastUpdate(crl, now) == 1 && X509_CRL_set1_nextUpdate(crl, next) == 1);
+    X509_REVOKED* entry = X509_REVOKED_new();
+    require(X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(victim)) == 1);
+    require(X509_REVOKED_set_revocationDate(entry, now) == 1);
+    require(X509_CRL_add0_revoked(crl, entry) == 1);
+    require(X509_CRL_sort(crl) == 1);
+    require(X509_CRL_sign(crl, issuer_key, EVP_sha256()) > 0);
+    BIO* bio = BIO_new(BIO_s_mem());
+    require(PEM_write_bio_X509_CRL(bio, crl) == 1);
+    ASN1_TIME_free(now);
+    ASN1_TIME_free(next);
+    X509_CRL_free(crl);
+    X509_free(victim);
+    X509_free(issuer);
+    EVP_PKEY_free(issuer_key);
+    return pki_detail::drain(bio);
+}
+
+/// `key_pem` re-encoded as an AES-256-CBC encrypted PEM with `password`.
+inline std::string encrypt_key(const std::string& key_pem, const std::string& password) {
+    EVP_PKEY* key = pki_detail::read_key(key_pem);
+    BIO* bio = BIO_new(BIO_s_mem());
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): OpenSSL API.
+    const auto* pass = reinterpret_cast<const unsigned char*>(password.data());
+    pki_detail::require(
+        PEM_write_bio_PKCS8PrivateKey(bio, key, EVP_aes_256_cbc(),
+                                      reinterpret_cast<const char*>(pass),  // NOLINT
+                                      static_cast<int>(password.size()), nullptr, nullptr) == 1);
+    EVP_PKEY_free(key);
+    return pki_detail::drain(bio);
 }
 
 /// The PKI most tests use: one CA, a server and a client certificate.

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "../data/test_pki.hpp"
 
@@ -241,6 +243,91 @@ TEST(TlsEngine, ServerRequiresAClientCertificateUnlessConfiguredNot) {
     pump(client2, server2);
     EXPECT_TRUE(server2.handshake_done());
     EXPECT_EQ(server2.peer_common_name(), "");
+}
+
+TEST(TlsEngine, CrlRejectsARevokedClient) {
+    const PemPair revoked = testdata::make_leaf(pki().ca, "revoked", LeafKind::kClient);
+    auto config = server_config();
+    config.crl_pem = testdata::make_crl(pki().ca, revoked.cert);
+    auto client = TlsEngine::create(client_config(pki().ca, revoked)).value();
+    auto server = TlsEngine::create(config).value();
+    pump(client, server);
+    EXPECT_EQ(server.error(), TlsError::kRevoked);
+    // Another client of the same CA is still fine with the same CRL.
+    auto good = TlsEngine::create(client_config()).value();
+    auto server2 = TlsEngine::create(config).value();
+    pump(good, server2);
+    EXPECT_TRUE(server2.handshake_done());
+    EXPECT_FALSE(server2.error());
+}
+
+TEST(TlsEngine, PeerFingerprintWithoutCaAcceptsOnlyTheListedCertificate) {
+    const PemPair self_signed = testdata::make_self_signed("fp-server", LeafKind::kServer);
+    const auto fingerprint = [](const std::string& pem) {
+        BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+        X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+        CertificateFingerprint fp{};
+        unsigned int size = 0;
+        X509_digest(cert, EVP_sha256(), reinterpret_cast<unsigned char*>(fp.data()),  // NOLINT
+                    &size);
+        X509_free(cert);
+        BIO_free(bio);
+        return fp;
+    };
+    auto config = client_config();
+    config.ca_pem.clear();
+    config.peer_fingerprints = {CertificateFingerprint{}, fingerprint(self_signed.cert)};
+    auto client = TlsEngine::create(config).value();
+    auto server = TlsEngine::create(server_config(pki().ca, self_signed)).value();
+    pump(client, server);
+    EXPECT_TRUE(client.handshake_done());
+    EXPECT_FALSE(client.error());
+
+    config.peer_fingerprints = {fingerprint(pki().server.cert)};  // some other certificate
+    auto client2 = TlsEngine::create(config).value();
+    auto server2 = TlsEngine::create(server_config(pki().ca, self_signed)).value();
+    pump(client2, server2);
+    EXPECT_EQ(client2.error(), TlsError::kFingerprintMismatch);
+}
+
+TEST(TlsEngine, EncryptedKeyNeedsItsPassword) {
+    auto config = server_config();
+    config.key_pem = testdata::encrypt_key(pki().server.key, "correct horse");
+    config.key_password = "wrong";
+    EXPECT_EQ(TlsEngine::create(config).error(), TlsError::kBadCredentials);
+    config.key_password = "correct horse";
+    auto server = TlsEngine::create(config);
+    ASSERT_TRUE(server);
+    auto client = TlsEngine::create(client_config()).value();
+    pump(client, *server);
+    EXPECT_TRUE(server->handshake_done());
+}
+
+TEST(TlsEngine, CipherAndGroupRestrictionsApply) {
+    auto config = client_config();
+    config.ciphersuites = "TLS_CHACHA20_POLY1305_SHA256";
+    config.groups = "X25519";
+    auto client = TlsEngine::create(config).value();
+    auto server = TlsEngine::create(server_config()).value();
+    pump(client, server);
+    ASSERT_TRUE(server.handshake_done());
+    EXPECT_EQ(server.cipher_name(), "TLS_CHACHA20_POLY1305_SHA256");
+
+    auto tls12 = client_config();
+    tls12.max_protocol_version = TLS1_2_VERSION;
+    tls12.cipher_list = "ECDHE-ECDSA-AES128-GCM-SHA256";
+    auto client12 = TlsEngine::create(tls12).value();
+    auto server12 = TlsEngine::create(server_config()).value();
+    pump(client12, server12);
+    ASSERT_TRUE(server12.handshake_done());
+    EXPECT_EQ(server12.cipher_name(), "ECDHE-ECDSA-AES128-GCM-SHA256");
+
+    auto bad = client_config();
+    bad.cipher_list = "NO-SUCH-CIPHER";
+    EXPECT_EQ(TlsEngine::create(bad).error(), TlsError::kBadOption);
+    bad = client_config();
+    bad.groups = "no-such-group";
+    EXPECT_EQ(TlsEngine::create(bad).error(), TlsError::kBadOption);
 }
 
 TEST(TlsEngine, BadCredentialsAreReported) {
