@@ -351,7 +351,12 @@ Result<void, ConfigError> apply_option(const ReadOption& option, DnsmasqConfig& 
         case OptionStatus::kError:
             return Unexpected(error("option '" + option.raw.name + "' " + std::string(spec.note)));
         case OptionStatus::kDhcp: {
-            config.dhcp.push_back(option.raw);
+            // Old spellings reach the DHCP side under their current names.
+            RawOption raw = option.raw;
+            raw.name = std::string(spec.name == "dhcp-lease"      ? "dhcp-leasefile"
+                                   : spec.name == "domain-suffix" ? "domain"
+                                                                  : spec.name);
+            config.dhcp.push_back(std::move(raw));
             const std::string_view name = spec.name;
             if (name == "log-dhcp") {
                 config.process.log_dhcp = true;

@@ -76,6 +76,16 @@ struct DhcpServiceStats {
     std::uint64_t lease_write_failures = 0;
 };
 
+/// The service's metric handles (registered when DhcpServiceParams::metrics is set).
+struct DhcpServiceMetrics {
+    std::map<std::string, platform::Counter*, std::less<>> requests;  // by message type
+    std::map<std::string, platform::Counter*, std::less<>> replies;
+    platform::Counter* malformed = nullptr;
+    platform::Counter* wrong_interface = nullptr;
+    platform::Counter* withheld = nullptr;
+    platform::Gauge* leases = nullptr;
+};
+
 class DhcpService final : private platform::io::PollTarget {
 public:
     /// Opens the lease file, loads it into the engine (expired leases pruned and the file
@@ -125,15 +135,7 @@ private:
     DhcpServiceStats stats_;
     std::vector<std::byte> send_buffer_;
 
-    struct Metrics {
-        std::map<std::string, platform::Counter*, std::less<>> requests;  // by message type
-        std::map<std::string, platform::Counter*, std::less<>> replies;
-        platform::Counter* malformed = nullptr;
-        platform::Counter* wrong_interface = nullptr;
-        platform::Counter* withheld = nullptr;
-        platform::Gauge* leases = nullptr;
-    };
-    std::optional<Metrics> metrics_;
+    std::optional<DhcpServiceMetrics> metrics_;
 };
 
 /// main's entry point: maps `dhcp_options` (DhcpImport; warnings are logged), and starts the

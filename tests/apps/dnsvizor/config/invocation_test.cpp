@@ -87,6 +87,20 @@ TEST(Invocation, SameFileThroughTwoPathsIsReadOnce) {
     EXPECT_EQ(invocation->config.dns.upstream.servers.size(), 1U);
 }
 
+TEST(Invocation, DevNullAsConfFileLikeNetworkManager) {
+    // NetworkManager runs dnsmasq with --conf-file=/dev/null and everything on the command line.
+    auto invocation = run({"--no-resolv", "--keep-in-foreground", "--no-hosts", "--bind-interfaces",
+                           "--listen-address=127.0.0.1", "--cache-size=400", "--clear-on-reload",
+                           "--conf-file=/dev/null", "--proxy-dnssec"},
+                          "/etc/this-default-is-not-read");
+    ASSERT_TRUE(invocation.has_value()) << format(invocation.error());
+    const auto& config = invocation->config;
+    EXPECT_EQ(config.dns.cache.size, 400U);
+    EXPECT_TRUE(config.process.keep_in_foreground);
+    EXPECT_EQ(config.warnings.size(), 2U);  // clear-on-reload, proxy-dnssec
+    EXPECT_EQ(config.process.config_files, (std::vector<std::string>{"/dev/null"}));
+}
+
 TEST(Invocation, DefaultFileIsUsedWhenPresent) {
     TempDir dir;
     const auto default_file = dir.write("dnsmasq.conf", "port=5300\n");

@@ -240,6 +240,14 @@ TEST(Mapper, DhcpOptionsAreKeptVerbatimInOrder) {
     EXPECT_TRUE(config.process.quiet_ra);
 }
 
+TEST(Mapper, OldDhcpSpellingsArePassedUnderTheCurrentName) {
+    const auto config = parse_ok("dhcp-lease=/var/lib/x.leases\ndomain-suffix=lan");
+    ASSERT_EQ(config.dhcp.size(), 2U);
+    EXPECT_EQ(config.dhcp[0].name, "dhcp-leasefile");
+    EXPECT_EQ(config.dhcp[1].name, "domain");
+    EXPECT_EQ(config.dns.local.domains.size(), 1U);
+}
+
 TEST(Mapper, DomainGoesToDhcpAndToLocalDomains) {
     const auto config = parse_ok("domain=lan");
     ASSERT_EQ(config.dhcp.size(), 1U);
