@@ -79,6 +79,8 @@ public:
 
     /// The next event, or nullopt when none is queued.
     [[nodiscard]] std::optional<TlsEventKind> poll_event();
+    /// True when poll_event() would return an event.
+    [[nodiscard]] bool has_event() const { return event_count_ > 0; }
 
     [[nodiscard]] TlsState state() const { return state_; }
     [[nodiscard]] const HandshakeInfo& info() const { return info_; }

@@ -187,8 +187,8 @@ void Connection::pump_session() {
         }
         const std::size_t n = session_->read_plaintext(buffer);
         if (n == 0) {
-            if (session_->poll_event()) {
-                continue;  // unreachable: events are handled at the top of the loop
+            if (session_->has_event()) {
+                continue;  // e.g. close_notify seen by this read
             }
             break;
         }
