@@ -119,4 +119,27 @@ Result<std::string, std::string> parse_ipv6_prefix(std::string_view text) {
     return std::string(text);
 }
 
+bool set_redirect_flag(RedirectGateway& redirect, std::string_view flag) {
+    if (flag == "local") {
+        redirect.local = true;
+    } else if (flag == "autolocal") {
+        redirect.autolocal = true;
+    } else if (flag == "def1") {
+        redirect.def1 = true;
+    } else if (flag == "bypass-dhcp") {
+        redirect.bypass_dhcp = true;
+    } else if (flag == "bypass-dns") {
+        redirect.bypass_dns = true;
+    } else if (flag == "block-local") {
+        redirect.block_local = true;
+    } else if (flag == "ipv6") {
+        redirect.ipv6 = true;
+    } else if (flag == "!ipv4") {
+        redirect.ipv4 = false;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 }  // namespace nfv::vpn::config

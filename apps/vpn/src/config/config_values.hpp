@@ -37,5 +37,9 @@ namespace nfv::vpn::config {
 [[nodiscard]] Result<KeyDirection, std::string> parse_key_direction(std::string_view text);
 /// ADDRESS/BITS for IPv6 (server-ipv6, route-ipv6, ifconfig-ipv6); checks the syntax only.
 [[nodiscard]] Result<std::string, std::string> parse_ipv6_prefix(std::string_view text);
+/// Sets one redirect-gateway/redirect-private flag (local, autolocal, def1, bypass-dhcp,
+/// bypass-dns, block-local, ipv6, !ipv4) on `redirect`; false for an unknown flag. Shared by
+/// the config file and PUSH_REPLY so both accept exactly the same set.
+[[nodiscard]] bool set_redirect_flag(RedirectGateway& redirect, std::string_view flag);
 
 }  // namespace nfv::vpn::config

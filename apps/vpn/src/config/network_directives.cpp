@@ -89,23 +89,7 @@ void apply_redirect(const Directive& d, VpnConfig& config, DirectiveContext& con
     redirect.enabled = true;
     redirect.is_private = d.name == "redirect-private";
     for (const std::string& flag : d.args) {
-        if (flag == "local") {
-            redirect.local = true;
-        } else if (flag == "autolocal") {
-            redirect.autolocal = true;
-        } else if (flag == "def1") {
-            redirect.def1 = true;
-        } else if (flag == "bypass-dhcp") {
-            redirect.bypass_dhcp = true;
-        } else if (flag == "bypass-dns") {
-            redirect.bypass_dns = true;
-        } else if (flag == "block-local") {
-            redirect.block_local = true;
-        } else if (flag == "ipv6") {
-            redirect.ipv6 = true;
-        } else if (flag == "!ipv4") {
-            redirect.ipv4 = false;
-        } else {
+        if (!set_redirect_flag(redirect, flag)) {
             context.error(d, "unknown flag " + flag);
             return;
         }

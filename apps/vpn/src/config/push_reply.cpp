@@ -310,23 +310,7 @@ private:
         redirect.is_private = is_private;
         for (std::size_t i = 1; i < tokens_.size(); ++i) {
             const std::string& flag = tokens_[i];
-            if (flag == "local") {
-                redirect.local = true;
-            } else if (flag == "autolocal") {
-                redirect.autolocal = true;
-            } else if (flag == "def1") {
-                redirect.def1 = true;
-            } else if (flag == "bypass-dhcp") {
-                redirect.bypass_dhcp = true;
-            } else if (flag == "bypass-dns") {
-                redirect.bypass_dns = true;
-            } else if (flag == "block-local") {
-                redirect.block_local = true;
-            } else if (flag == "ipv6") {
-                redirect.ipv6 = true;
-            } else if (flag == "!ipv4") {
-                redirect.ipv4 = false;
-            } else {
+            if (!set_redirect_flag(redirect, flag)) {
                 return Unexpected(malformed(text_, "unknown redirect-gateway flag " + flag));
             }
         }
