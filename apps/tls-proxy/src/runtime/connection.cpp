@@ -143,6 +143,11 @@ void Connection::on_client_eof() {
         retire();
         return;
     }
+    if (!backend_connected_) {
+        // Plaintext may still sit in the session (see pump_session): pass the FIN on after it.
+        client_eof_pending_ = true;
+        return;
+    }
     client_finished_sending();
 }
 
@@ -182,7 +187,10 @@ void Connection::pump_session() {
                 return;
             }
         }
-        if (!backend_ || client_done_) {
+        // Plaintext stays inside the TLS session until a backend has accepted the connection:
+        // bytes queued on an attempt that then fails would be lost with it, and the next backend
+        // in the failover order must see the stream from its first byte.
+        if (!backend_connected_ || client_done_) {
             break;
         }
         const std::size_t n = session_->read_plaintext(buffer);
@@ -280,8 +288,7 @@ void Connection::connect_backend() {
             return;
         }
     }
-    // Relay any plaintext that arrived with the handshake (queued until connected).
-    pump_session();
+    flush_to_client();
 }
 
 void Connection::on_backend_connected() {
@@ -295,6 +302,11 @@ void Connection::on_backend_connected() {
     snapshot_->route(route_).metrics.active->inc();
     touch();
     arm_idle_timer();
+    // Relay the plaintext that arrived with or after the handshake, then a FIN that followed it.
+    pump_session();
+    if (client_eof_pending_ && !retired_) {
+        client_finished_sending();
+    }
 }
 
 void Connection::on_backend_failed(const std::string& why) {

@@ -109,9 +109,10 @@ private:
     platform::Instant last_activity_{};
     bool relaying_ = false;  // backend connected, route metrics counted as active
     bool backend_connected_ = false;
-    bool client_done_ = false;   // client sent close_notify or EOF
-    bool backend_done_ = false;  // backend sent EOF (we sent close_notify)
-    bool closing_ = false;       // flushing a final response/alert, then retire
+    bool client_done_ = false;         // client sent close_notify or EOF
+    bool client_eof_pending_ = false;  // client EOF seen before the backend was connected
+    bool backend_done_ = false;        // backend sent EOF (we sent close_notify)
+    bool closing_ = false;             // flushing a final response/alert, then retire
     bool retired_ = false;
 };
 
