@@ -1,8 +1,8 @@
 // TcpStream: one TCP connection driven by an EventLoop, callback-based.
 //
 // Reads: while the stream is open a multishot poll reports readability and the stream read()s
-// into its own fixed buffer (allocated once per stream), calling on_data for each chunk; the span
-// is valid only during the call. A read of 0 bytes means the peer half-closed: on_peer_closed
+// into one buffer shared by the thread's streams (none per stream), calling on_data per chunk; the
+// span is valid only during the call. A read of 0 bytes means the peer half-closed: on_peer_closed
 // fires once and reading stops (writing may continue: half-close).
 // Writes: write() never blocks and never writes partially from the caller's point of view: what the
 // kernel does not take at once is copied to an internal buffer and written when the socket is
@@ -86,7 +86,6 @@ private:
     TcpCallbacks callbacks_;
     Watch read_watch_;
     Watch write_watch_;
-    std::vector<std::byte> read_buffer_;
     std::vector<std::byte> out_;
     std::size_t out_head_ = 0;
     bool shutdown_requested_ = false;
