@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# nfv-tls-proxy vs nginx `stream` + `ssl` (TLS termination, one worker per core), same run.
+#
+# Topology (namespaces made here, removed on exit):
+#   cli (10.47.0.2) --veth-- px (10.47.0.1 | 10.47.0.129) --veth-- be (10.47.0.130)
+# `be` runs one plain HTTP nginx (the shared backend, :8080): /small answers 13 bytes, /big a
+# 4 MiB file. In `px`, nginx stream terminates TLS on :8443 and nfv-tls-proxy on :443, both with
+# the SAME ECDSA P-256 certificate, TLS 1.2-1.3, proxying to the same backend. wrk runs in `cli`.
+# Metrics, each the median of NFV_BENCH_REPEAT runs of NFV_BENCH_SECONDS (wrk -t2):
+#   keep-alive req/s     GET /small over 50 kept-alive connections
+#   handshakes/s         GET /small with `Connection: close` (the backend closes; every request
+#                        is a new TCP connection and a full TLS handshake, no resumption)
+#   4MiB body MB/s       GET /big over 8 connections (wrk Transfer/sec)
+#   idle conn memory     RSS growth (all processes: nginx master + workers) with
+#                        NFV_BENCH_IDLE idle TLS connections (handshake done, then silence),
+#                        per connection; the backend's side is not counted for either
+# Usage: sudo bench/tls-proxy.sh   (NFV_BUILD_DIR selects the build; default build/release)
+source "$(dirname "$0")/lib.sh"
+nfv_require_root_netns
+nfv_require_cmd nginx wrk openssl g++
+bench_build nfv-tls-proxy
+ours=$(nfv_bin nfv-tls-proxy)
+SECONDS_PER_RUN=${NFV_BENCH_SECONDS:-10}
+IDLE=${NFV_BENCH_IDLE:-2000}  # each costs 2 fds in the proxy: keep 2*IDLE under `ulimit -Hn`
+WORKERS=$(nproc)
+NGINX_STREAM_MODULE=${NGINX_STREAM_MODULE:-/usr/lib/nginx/modules/ngx_stream_module.so}
+[ -f "$NGINX_STREAM_MODULE" ] || nfv_skip "nginx stream module not found at $NGINX_STREAM_MODULE"
+T=$NFV_TMP
+chmod 755 "$T"
+
+# The idle-connection tool: from the build if it has tests, else compiled here.
+idle_tool="$NFV_BUILD_DIR/tests/apps/tls-proxy/tls_proxy_idle_clients"
+if [ ! -x "$idle_tool" ]; then
+  idle_tool="$T/idle_tls_clients"
+  g++ -O2 -std=c++20 -o "$idle_tool" "$NFV_SOURCE_DIR/tests/apps/tls-proxy/tools/idle_tls_clients.cpp" \
+    -lssl -lcrypto
+fi
+
+cli=$(nfv_netns_new tp-cli)
+px=$(nfv_netns_new tp-px)
+be=$(nfv_netns_new tp-be)
+nfv_veth "$cli" 10.47.0.2/25 "$px" 10.47.0.1/25
+nfv_veth "$px" 10.47.0.129/25 "$be" 10.47.0.130/25 veth1 veth1
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -keyout "$T/bench.key" -out "$T/bench.pem" -subj /CN=bench.test \
+  -addext "subjectAltName=DNS:bench.test" 2>/dev/null
+head -c $((4 * 1024 * 1024)) /dev/urandom >"$T/big.bin"
+chmod 644 "$T/bench.key" "$T/bench.pem" "$T/big.bin"
+
+nginx_common() { # $1 = directory
+  cat <<EOF
+user root;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+worker_rlimit_nofile $(ulimit -Hn);
+events { worker_connections 30000; }
+EOF
+}
+mkdir -p "$T/backend" "$T/front"
+{
+  nginx_common "$T/backend"
+  cat <<EOF
+worker_processes $WORKERS;
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $T/backend/body;
+  proxy_temp_path $T/backend/proxy;
+  fastcgi_temp_path $T/backend/fastcgi;
+  uwsgi_temp_path $T/backend/uwsgi;
+  scgi_temp_path $T/backend/scgi;
+  server {
+    listen 10.47.0.130:8080 backlog=4096;
+    location = /small { default_type text/plain; return 200 "hello, bench\n"; }
+    location = /big { default_type application/octet-stream; alias $T/big.bin; }
+  }
+}
+EOF
+} >"$T/backend/nginx.conf"
+{
+  echo "load_module $NGINX_STREAM_MODULE;"
+  nginx_common "$T/front"
+  cat <<EOF
+worker_processes $WORKERS;
+stream {
+  server {
+    listen 10.47.0.1:8443 ssl backlog=4096;
+    ssl_certificate $T/bench.pem;
+    ssl_certificate_key $T/bench.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    proxy_pass 10.47.0.130:8080;
+  }
+}
+EOF
+} >"$T/front/nginx.conf"
+cat >"$T/proxy.json" <<EOF
+{
+  "listeners": [{"address": "10.47.0.1:443"}],
+  "certificates": [{"names": ["bench.test"], "chain": "$T/bench.pem", "key": "$T/bench.key"}],
+  "routes": [{"name": "bench", "sni": ["bench.test"], "backends": ["10.47.0.130:8080"]}],
+  "default_route": "bench",
+  "limits": {"max_connections": 30000},
+  "log_level": "warning"
+}
+EOF
+
+nfv_spawn "$be" backend nginx -c "$T/backend/nginx.conf" -g 'daemon off;'
+nfv_spawn "$px" nginx nginx -c "$T/front/nginx.conf" -g 'daemon off;'
+ref_pid=$NFV_LAST_PID
+nfv_spawn "$px" ours "$ours" --config "$T/proxy.json"
+our_pid=$NFV_LAST_PID
+nfv_wait_for_tcp_port "$be" 8080 10
+nfv_wait_for_tcp_port "$px" 8443 10
+nfv_wait_for_tcp_port "$px" 443 10
+for url in https://10.47.0.1:8443/small https://10.47.0.1:443/small; do
+  body=$(nfv_in "$cli" curl -sSk --max-time 10 "$url")
+  nfv_expect_eq "hello, bench" "$body" "$url answers through the proxy"
+done
+# Everything the ip-netns-exec wrapper started, and their children (nginx workers).
+tree_pids() { echo "$1"; pgrep -P "$1" | while read -r c; do tree_pids "$c"; done; }
+tree_rss_kib() {
+  local total=0 p r
+  for p in $(tree_pids "$1"); do
+    r=$(bench_rss_kib "$p" 2>/dev/null || echo 0)
+    total=$((total + ${r:-0}))
+  done
+  echo "$total"
+}
+
+# wrk_metric PORT PATH CONNECTIONS KIND [wrk args]: req/s (KIND=rps) or MB/s (KIND=mbs).
+wrk_metric() {
+  local port=$1 path=$2 conns=$3 kind=$4; shift 4
+  local out
+  out=$(nfv_in "$cli" wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" "$@" "https://10.47.0.1:$port$path" 2>&1)
+  if grep -qE "Non-2xx|Socket errors: connect [1-9]" <<<"$out"; then
+    nfv_log "wrk reported errors on :$port$path: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ')"
+  fi
+  if [ "$kind" = rps ]; then
+    awk '/^Requests\/sec:/ {print $2}' <<<"$out"
+  else
+    awk '/^Transfer\/sec:/ {
+      v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v)
+      if (u == "GB") v *= 1024; else if (u == "KB") v /= 1024; else if (u == "B") v /= 1048576
+      printf "%.1f\n", v }' <<<"$out"
+  fi
+}
+
+declare -A runs
+for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
+  for who in ref ours; do
+    port=8443
+    [ "$who" = ours ] && port=443
+    runs[$who-ka]+=" $(wrk_metric "$port" /small 50 rps)"
+    runs[$who-hs]+=" $(wrk_metric "$port" /small 50 rps -H 'Connection: close')"
+    runs[$who-big]+=" $(wrk_metric "$port" /big 8 mbs)"
+    nfv_log "round $round $who: keep-alive${runs[$who-ka]##* } req/s," \
+      "close${runs[$who-hs]##* } handshakes/s, big${runs[$who-big]##* } MB/s"
+  done
+done
+
+# Memory per idle connection: RSS before, open IDLE silent TLS connections, RSS after.
+idle_kib() { # PORT PID
+  local port=$1 pid=$2 before after fifo="$T/idle-$1.in"
+  before=$(tree_rss_kib "$pid")
+  mkfifo "$fifo"
+  nfv_in "$cli" "$idle_tool" 10.47.0.1 "$port" bench.test "$IDLE" full \
+    <"$fifo" >"$T/idle-$port.out" 2>&1 &
+  local tool=$!
+  exec 9>"$fifo"  # holds the tool's stdin open until we close it
+  local deadline=$((SECONDS + 120))
+  until grep -q '^ready' "$T/idle-$port.out"; do
+    [ "$SECONDS" -lt "$deadline" ] || nfv_fail "idle clients on :$port not ready in 120 s"
+    kill -0 "$tool" 2>/dev/null || nfv_fail "idle client tool died: $(cat "$T/idle-$port.out")"
+    sleep 0.2
+  done
+  after=$(tree_rss_kib "$pid")
+  exec 9>&-
+  wait "$tool" || nfv_log "idle tool on :$port: $(cat "$T/idle-$port.out")"
+  nfv_log "idle :$port: $(cat "$T/idle-$port.out"), RSS $before -> $after KiB" >&2
+  awk -v b="$before" -v a="$after" -v n="$IDLE" 'BEGIN { printf "%.2f\n", (a - b) / n }'
+}
+ref_idle=$(idle_kib 8443 "$ref_pid")
+our_idle=$(idle_kib 443 "$our_pid")
+
+median() { # shellcheck disable=SC2086
+  bench_median $1
+}
+echo
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared machines vary)"
+bench_header
+bench_report "keep-alive req/s" "$(median "${runs[ours-ka]}")" "$(median "${runs[ref-ka]}")" req/s higher
+bench_report "handshakes/s" "$(median "${runs[ours-hs]}")" "$(median "${runs[ref-hs]}")" conn/s higher
+bench_report "4MiB body MB/s" "$(median "${runs[ours-big]}")" "$(median "${runs[ref-big]}")" MB/s higher
+bench_report "idle conn memory" "$our_idle" "$ref_idle" KiB/conn lower
+bench_report "rss after" "$(tree_rss_kib "$our_pid")" "$(tree_rss_kib "$ref_pid")" KiB lower
