@@ -3,6 +3,8 @@
 #include <chrono>
 #include <variant>
 
+#include "dns/domain_match.hpp"
+
 namespace nfv::dnsvizor::server {
 
 namespace {
@@ -12,6 +14,16 @@ using net::dns::RrType;
 
 constexpr auto kNoError = static_cast<std::uint16_t>(Rcode::kNoError);
 constexpr auto kNxDomain = static_cast<std::uint16_t>(Rcode::kNxDomain);
+
+RebindPolicy rebind_policy(const dns::UpstreamSettings& settings) {
+    RebindPolicy policy;
+    policy.enabled = settings.stop_dns_rebind;
+    policy.localhost_ok = settings.rebind_localhost_ok;
+    for (const auto& domain : settings.rebind_domain_ok) {
+        policy.exempt_domains.push_back(dns::normalize_key(domain));
+    }
+    return policy;
+}
 
 ForwarderConfig forwarder_config(const dns::DnsSettings& settings) {
     ForwarderConfig config;
@@ -72,6 +84,23 @@ std::string describe(const net::dns::Message& reply) {
 
 }  // namespace
 
+Result<std::vector<std::byte>, net::dns::DnsError> serialize_for_client(net::dns::Message& reply,
+                                                                        std::size_t size_limit) {
+    auto wire = net::dns::serialize(reply, size_limit);
+    // TC is bit 1 of the third header byte (RFC 1035 §4.1.1).
+    constexpr auto kTcBit = std::byte{0x02};
+    if (wire && wire->size() > 2 && ((*wire)[2] & kTcBit) != std::byte{0}) {
+        // dnsmasq 2.90 sends a truncated answer as header and question only (no partial
+        // RRsets, RFC 2181 §9); the client retries over TCP.
+        reply.answers.clear();
+        reply.authorities.clear();
+        reply.additionals.clear();
+        reply.header.tc = true;
+        wire = net::dns::serialize(reply, size_limit);
+    }
+    return wire;
+}
+
 ForwardMode forward_mode(const dns::UpstreamSettings& settings) {
     if (settings.all_servers) {
         return ForwardMode::kAllServers;
@@ -97,6 +126,7 @@ QueryEngine::QueryEngine(const dns::DnsSettings& settings, dns::QueryResolver& r
       log_(log),
       cache_(settings.cache, settings.local.neg_ttl),
       forwarder_(forwarder_config(settings), random),
+      rebind_(rebind_policy(settings.upstream)),
       metrics_{
           metrics.counter("dnsvizor_queries_total", "DNS queries received", {{"transport", "udp"}}),
           metrics.counter("dnsvizor_queries_total", "DNS queries received", {{"transport", "tcp"}}),
@@ -124,7 +154,7 @@ void QueryEngine::answer(const ClientAddress& client, net::dns::Message& reply,
                          const net::dns::Message& query, std::size_t size_limit,
                          EngineOutput& out) {
     fit_edns(reply, query, edns_packet_max_);
-    auto wire = net::dns::serialize(reply, size_limit);
+    auto wire = serialize_for_client(reply, size_limit);
     if (!wire) {
         ++stats_.unanswerable;
         return;
@@ -195,7 +225,11 @@ void QueryEngine::on_client_message(std::span<const std::byte> message, const Cl
         answer(client, decision.reply, query, client_limit(client, query), out);
         return;
     }
-    if (auto hit = cache_.lookup(question, now)) {
+    // dnsmasq 2.90 (observed in tests/interop/dnsvizor_differential.sh) never answers a query
+    // with RD clear (cache snooping) or with the DO bit set (its cache holds no DNSSEC records
+    // unless it validates) from the cache: both are forwarded.
+    const bool cache_allowed = query.header.rd && !(query.edns && query.edns->dnssec_ok);
+    if (auto hit = cache_allowed ? cache_.lookup(question, now) : std::nullopt) {
         ++stats_.cache_hits;
         metrics_.cache_hits.inc();
         net::dns::Message reply;
@@ -234,10 +268,16 @@ void QueryEngine::take_forwarder_output(platform::Instant now, EngineOutput& out
     }
     for (auto& done : forwarded_.answers) {
         if (done.from_upstream && done.reply.questions.size() == 1) {
-            cache_.insert(done.reply.questions.front(), done.reply, now);
-            log_answer("reply", done.reply);
+            if (apply_rebind_policy(rebind_, done.reply)) {
+                // dnsmasq logs this at warning level and does not cache the answer.
+                log_.warn("possible DNS-rebind attack detected: " +
+                          log_name(done.reply.questions.front().name));
+            } else {
+                cache_.insert(done.reply.questions.front(), done.reply, now);
+                log_answer("reply", done.reply);
+            }
         }
-        auto wire = net::dns::serialize(done.reply, done.size_limit);
+        auto wire = serialize_for_client(done.reply, done.size_limit);
         if (!wire) {
             ++stats_.unanswerable;
             continue;

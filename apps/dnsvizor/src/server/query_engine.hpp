@@ -7,7 +7,8 @@
 //   2. ask the QueryResolver (local data: hosts, address=, cname=, local=, ...) — local data
 //      shadows the cache and upstreams;
 //   3. a forwarded query is answered from the Cache when it can be, else handed to the
-//      Forwarder; upstream answers are cached and sent back.
+//      Forwarder; upstream answers are cached and sent back, except answers that stop-dns-rebind
+//      doctors (server/rebind_filter.hpp): those are sent emptied and never cached.
 // Answers are serialized for the client's transport: UDP answers are cut to the client's EDNS
 // size (or 512) with TC set (RFC 1035 §4.2.1), TCP answers may be up to 65535 bytes.
 // log-queries lines are emitted in dnsmasq's wording ("query[A] name from ip", "forwarded name
@@ -31,6 +32,7 @@
 #include "dns/settings.hpp"
 #include "server/cache.hpp"
 #include "server/forwarder.hpp"
+#include "server/rebind_filter.hpp"
 
 namespace nfv::dnsvizor::server {
 
@@ -58,6 +60,12 @@ struct EngineStats {
     std::uint64_t malformed = 0;
     std::uint64_t unanswerable = 0;  // answers that could not be serialized
 };
+
+/// Serializes an answer for a client within `size_limit`; if it does not fit (or the reply
+/// already carries TC), the answer, authority and additional sections are dropped and TC is
+/// set, as dnsmasq 2.90 truncates.
+[[nodiscard]] Result<std::vector<std::byte>, net::dns::DnsError> serialize_for_client(
+    net::dns::Message& reply, std::size_t size_limit);
 
 class QueryEngine {
 public:
@@ -125,6 +133,7 @@ private:
     platform::Logger& log_;
     Cache cache_;
     Forwarder forwarder_;
+    RebindPolicy rebind_;
     ForwarderOutput forwarded_;
     Metrics metrics_;
     std::map<std::string, platform::Counter*> upstream_errors_;

@@ -143,13 +143,54 @@ TEST(QueryEngine, LargeUdpAnswerIsTruncatedWithTcAndWholeOverTcp) {
     const auto udp = h.client_reply();
     EXPECT_TRUE(udp.header.tc);
     EXPECT_LE(h.out.to_clients[0].wire.size(), 512U);
-    EXPECT_LT(udp.answers.size(), 60U);
+    EXPECT_TRUE(udp.answers.empty());  // dnsmasq: header and question only, no partial RRset
 
     h.client.over_tcp = true;
     h.ask(test::query(question("big.local.test.")));
     const auto tcp = h.client_reply();
     EXPECT_FALSE(tcp.header.tc);
     EXPECT_EQ(tcp.answers.size(), 60U);
+}
+
+TEST(QueryEngine, RdClearAndDoBitQueriesBypassTheCache) {
+    Harness h;
+    h.ask(test::query(question("www.example."), 1));
+    h.upstream_answers({test::a_record("www.example.", 300, {198, 51, 100, 1})});
+    ASSERT_EQ(h.client_reply().answers.size(), 1U);
+
+    auto no_rd = test::query(question("www.example."), 2);
+    no_rd.header.rd = false;
+    h.ask(no_rd);
+    EXPECT_EQ(h.out.to_upstreams.size(), 1U) << "RD=0 is forwarded (no cache snooping)";
+    EXPECT_TRUE(h.out.to_clients.empty());
+
+    h.out.clear();
+    auto with_do = test::query(question("www.example."), 3);
+    with_do.edns = net::dns::Edns{};
+    with_do.edns->dnssec_ok = true;
+    h.ask(with_do);
+    EXPECT_EQ(h.out.to_upstreams.size(), 1U) << "DO=1 is forwarded";
+    EXPECT_EQ(h.engine->stats().cache_hits, 0U);
+
+    h.out.clear();
+    h.ask(test::query(question("www.example."), 4));
+    EXPECT_TRUE(h.out.to_upstreams.empty());
+    EXPECT_EQ(h.engine->stats().cache_hits, 1U);
+}
+
+TEST(QueryEngine, StopDnsRebindEmptiesPrivateAnswersAndDoesNotCacheThem) {
+    Harness h;
+    h.settings.upstream.stop_dns_rebind = true;
+    h.build();
+    h.ask(test::query(question("evil.example."), 1));
+    h.upstream_answers({test::a_record("evil.example.", 300, {192, 168, 1, 1})});
+    const auto reply = h.client_reply();
+    EXPECT_EQ(reply.rcode(), static_cast<std::uint16_t>(Rcode::kNoError));
+    EXPECT_TRUE(reply.answers.empty());
+
+    h.out.clear();
+    h.ask(test::query(question("evil.example."), 2));
+    EXPECT_EQ(h.out.to_upstreams.size(), 1U) << "a doctored answer is not cached";
 }
 
 TEST(QueryEngine, EdnsClientGetsOurPacketSize) {
