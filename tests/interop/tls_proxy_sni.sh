@@ -7,7 +7,8 @@
 # SNI x.b.test reaches the echo backend and gets its bytes back, ALPN h2 negotiated; an unknown
 # SNI gets the alert unrecognized_name (112); PROXY v2 arrives at nginx (its $proxy_protocol_addr
 # is the client's address) and carries the ALPN and SNI TLVs (raw capture); a dead backend on an
-# http route answers 502; the plain listener redirects to https; --check-config names a missing
+# http route answers 502; a client_ca route serves only clients with a trusted certificate;
+# the plain listener redirects to https; --check-config names a missing
 # or expired certificate and exits 1; SIGHUP adds a route without dropping an established
 # connection; SIGTERM stops the proxy cleanly.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
@@ -26,7 +27,16 @@ nfv_veth "$px" 10.44.0.129/25 "$be" 10.44.0.130/25 veth1 veth1
 # --- certificates (self-signed; curl trusts them through --cacert) -------------------------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
   -keyout "$T/a.key" -out "$T/a.pem" -subj /CN=a.test \
-  -addext "subjectAltName=DNS:a.test,DNS:pp.test,DNS:down.test,DNS:c.test" 2>/dev/null
+  -addext "subjectAltName=DNS:a.test,DNS:pp.test,DNS:down.test,DNS:c.test,DNS:mtls.test" 2>/dev/null
+# Client certificates: one from the CA the "mtls" route trusts, one self-signed stranger.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -keyout "$T/clientca.key" -out "$T/clientca.pem" -subj /CN=client-ca 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/client.key" \
+  -out "$T/client.csr" -subj /CN=client 2>/dev/null
+openssl x509 -req -in "$T/client.csr" -CA "$T/clientca.pem" -CAkey "$T/clientca.key" \
+  -CAcreateserial -days 2 -out "$T/client.pem" 2>/dev/null
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -keyout "$T/stranger.key" -out "$T/stranger.pem" -subj /CN=client 2>/dev/null
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -keyout "$T/b.key" -out "$T/b.pem" \
   -subj "/CN=*.b.test" -addext "subjectAltName=DNS:*.b.test" 2>/dev/null
 # An expired certificate, made with `openssl ca` (req cannot back-date in OpenSSL 3.0).
@@ -89,7 +99,8 @@ write_config() { # $1 = extra route JSON ("" or ', {...}')
 {
   "listeners": [{"address": "10.44.0.1:443"}, {"address": "10.44.0.1:80", "http_redirect": true}],
   "certificates": [
-    {"names": ["a.test", "pp.test", "down.test", "c.test"], "chain": "a.pem", "key": "a.key"},
+    {"names": ["a.test", "pp.test", "down.test", "c.test", "mtls.test"], "chain": "a.pem",
+     "key": "a.key"},
     {"names": ["*.b.test"], "chain": "b.pem", "key": "b.key"}
   ],
   "routes": [
@@ -99,7 +110,8 @@ write_config() { # $1 = extra route JSON ("" or ', {...}')
     {"name": "pp", "sni": ["pp.test"], "backends": ["10.44.0.130:8081"], "proxy_protocol": "v2"},
     {"name": "raw", "sni": ["raw.b.test"], "backends": ["10.44.0.130:7008"], "proxy_protocol": "v2",
      "alpn": ["h2"]},
-    {"name": "down", "sni": ["down.test"], "backends": ["10.44.0.130:9"], "http": true}$1
+    {"name": "down", "sni": ["down.test"], "backends": ["10.44.0.130:9"], "http": true},
+    {"name": "mtls", "sni": ["mtls.test"], "backends": ["10.44.0.130:8080"], "client_ca": "clientca.pem"}$1
   ],
   "timeouts": {"handshake": 5, "idle": 30, "connect": 2},
   "log_level": "debug"
@@ -174,6 +186,20 @@ nfv_expect_match "7061796c6f6164$" "$hex" "payload follows the header"
 code=$(nfv_in "$cli" curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
   --resolve down.test:443:10.44.0.1 --cacert "$T/a.pem" https://down.test/ 2>&1 || true)
 nfv_expect_eq "502" "$code" "a dead backend on an http route answers 502"
+
+# client-certificate route: refused without a certificate or with an untrusted one
+mtls() { # curl options...
+  nfv_in "$cli" curl -sS --max-time 10 --resolve mtls.test:443:10.44.0.1 --cacert "$T/a.pem" "$@" \
+    https://mtls.test/ 2>&1
+}
+nfv_expect_eq "hello from nginx" "$(mtls --cert "$T/client.pem" --key "$T/client.key")" \
+  "curl with a client certificate from client_ca reaches the mtls route"
+out=$(mtls || true)
+[[ $out != *"hello from nginx"* ]] || nfv_fail "the mtls route served a client without a certificate"
+nfv_log "ok: no client certificate, no service ($out)"
+out=$(mtls --cert "$T/stranger.pem" --key "$T/stranger.key" || true)
+[[ $out != *"hello from nginx"* ]] || nfv_fail "the mtls route served an untrusted client certificate"
+nfv_log "ok: untrusted client certificate refused ($out)"
 
 # plain HTTP listener -> 301 to https
 loc=$(nfv_in "$cli" curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 10 \

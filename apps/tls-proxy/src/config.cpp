@@ -204,7 +204,7 @@ ProxyProtocol as_proxy_protocol(const json& v, const std::string& path) {
     fail(path, "\"" + text + "\" is not one of none, v1, v2");
 }
 
-RouteConfig parse_route(const json& v, const std::string& path) {
+RouteConfig parse_route(const json& v, const std::string& path, std::string_view base_dir) {
     ObjectReader obj(v, path);
     RouteConfig out;
     out.name = as_string(obj.require("name"), obj.path("name"));
@@ -247,6 +247,12 @@ RouteConfig parse_route(const json& v, const std::string& path) {
     }
     if (const json* http = obj.get("http")) {
         out.http = as_bool(*http, obj.path("http"));
+    }
+    if (const json* ca = obj.get("client_ca")) {
+        out.client_ca_path = join_path(base_dir, as_string(*ca, obj.path("client_ca")));
+        if (out.client_ca_path.empty()) {
+            fail(obj.path("client_ca"), "must not be empty");
+        }
     }
     obj.finish();
     return out;
@@ -300,7 +306,7 @@ Config parse_root(const json& root, std::string_view base_dir) {
     std::set<std::string> patterns;
     for (std::size_t i = 0; i < routes.size(); ++i) {
         const std::string path = "/routes/" + std::to_string(i);
-        RouteConfig route = parse_route(routes[i], path);
+        RouteConfig route = parse_route(routes[i], path, base_dir);
         if (!route_names.insert(route.name).second) {
             fail(path + "/name", "route name \"" + route.name + "\" is used twice");
         }

@@ -68,6 +68,9 @@ struct RouteConfig {
     ProxyProtocol proxy_protocol = ProxyProtocol::kNone;
     std::vector<std::string> alpn;  // server preference order; empty: no ALPN negotiated
     bool http = false;              // backend failure answers an HTTP 502 page
+    // PEM bundle of CAs; non-empty: the handshake requires a client certificate that verifies
+    // against them (RFC 8446 §4.3.2 CertificateRequest; RFC 5246 §7.4.4), else it fails.
+    std::string client_ca_path;
 };
 
 struct Timeouts {

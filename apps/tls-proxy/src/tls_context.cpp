@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <span>
+#include <string_view>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+
+#include "nfv/net/byte_reader.hpp"
 
 namespace nfv::tls_proxy {
 namespace {
@@ -122,7 +126,114 @@ int on_servername(SSL* ssl, int* alert, void* arg) {
         *alert = SSL_AD_INTERNAL_ERROR;
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
+    // Client authentication is per route, so it is requested here, before the server's flight
+    // (RFC 8446 §4.3.2 CertificateRequest with certificate_authorities; RFC 5246 §7.4.4). No
+    // certificate, or one that does not verify, fails the handshake (alert certificate_required
+    // in TLS 1.3, handshake_failure or a verification alert otherwise).
+    const ClientAuth& auth = context->client_auth(*selection->route);
+    if (auth.store) {
+        SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+        // SSL_set1_verify_cert_store() without its C-style cast (larg 1: takes a reference).
+        if (SSL_ctrl(ssl, SSL_CTRL_SET_VERIFY_CERT_STORE, 1, auth.store.get()) != 1) {
+            *alert = SSL_AD_INTERNAL_ERROR;
+            return SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
+        SSL_set_client_CA_list(ssl, SSL_dup_CA_list(auth.names.get()));
+    }
     return SSL_TLSEXT_ERR_OK;
+}
+
+// The SNI of the ClientHello being processed. Ticket decryption can run before the server_name
+// extension is processed (TLS 1.2 resumption), so the extension is read from the ClientHello
+// itself when OpenSSL does not know the name yet (RFC 6066 §3: list length, then entries of
+// type(1) length(2) name; host_name is type 0).
+std::string client_hello_server_name(SSL* ssl) {
+    if (const char* known = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
+        return known;
+    }
+    const unsigned char* data = nullptr;
+    std::size_t length = 0;
+    if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_server_name, &data, &length) != 1) {
+        return "";
+    }
+    net::ByteReader reader(std::as_bytes(std::span(data, length)));
+    const auto list_length = reader.read_u16();
+    if (!list_length) {
+        return "";
+    }
+    while (!reader.empty()) {
+        const auto type = reader.read_u8();
+        const auto name_length = reader.read_u16();
+        if (!type || !name_length) {
+            return "";
+        }
+        const auto name = reader.read_bytes(*name_length);
+        if (!name) {
+            return "";
+        }
+        if (*type == TLSEXT_NAMETYPE_host_name) {
+            return std::string(reinterpret_cast<const char*>(name->data()), name->size());
+        }
+    }
+    return "";
+}
+
+// Every ticket names the route it was issued on (ticket application data) ...
+int on_ticket_generated(SSL* ssl, void* arg) {
+    const auto* context = static_cast<const TlsContext*>(arg);
+    const HandshakeSelection* selection = selection_of(ssl);
+    SSL_SESSION* session = SSL_get_session(ssl);
+    if (selection == nullptr || !selection->route || session == nullptr) {
+        return 0;
+    }
+    const std::string& name = context->route(*selection->route).name;
+    return SSL_SESSION_set1_ticket_appdata(session, name.data(), name.size());
+}
+
+// ... and resumes only on that route; otherwise the client gets a full handshake (and a new
+// ticket), which is where a route's client authentication happens.
+SSL_TICKET_RETURN on_ticket_decrypted(SSL* ssl, SSL_SESSION* session, const unsigned char*,
+                                      std::size_t, SSL_TICKET_STATUS status, void* arg) {
+    switch (status) {
+        case SSL_TICKET_FATAL_ERR_MALLOC:
+        case SSL_TICKET_FATAL_ERR_OTHER:
+            return SSL_TICKET_RETURN_ABORT;
+        case SSL_TICKET_SUCCESS:
+        case SSL_TICKET_SUCCESS_RENEW:
+            break;
+        default:  // none, empty, or not decryptable (another key): a full handshake
+            return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+    const auto* context = static_cast<const TlsContext*>(arg);
+    const auto route = context->route_for(client_hello_server_name(ssl));
+    void* data = nullptr;
+    std::size_t length = 0;
+    if (!route || SSL_SESSION_get0_ticket_appdata(session, &data, &length) != 1 ||
+        std::string_view(static_cast<const char*>(data), length) != context->route(*route).name) {
+        return SSL_TICKET_RETURN_IGNORE_RENEW;
+    }
+    return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
+}
+
+// The client CAs of a route: a trust store and the names listed in CertificateRequest.
+Result<ClientAuth, ConfigError> load_client_ca(const std::string& path) {
+    ClientAuth auth;
+    BioPtr probe(BIO_new_file(path.c_str(), "r"));
+    if (!probe) {
+        ERR_clear_error();
+        return Unexpected(ConfigError{path + ": cannot open the client CA file"});
+    }
+    auth.store.reset(X509_STORE_new());
+    if (!auth.store || X509_STORE_load_file(auth.store.get(), path.c_str()) != 1) {
+        return Unexpected(
+            ConfigError{path + ": no PEM CA certificate found (" + openssl_reason() + ")"});
+    }
+    auth.names.reset(SSL_load_client_CA_file(path.c_str()));
+    if (!auth.names) {
+        return Unexpected(
+            ConfigError{path + ": no PEM CA certificate found (" + openssl_reason() + ")"});
+    }
+    return auth;
 }
 
 // RFC 7301 §3.2: pick the first of the route's protocols the client offers; a route with a list
@@ -238,6 +349,11 @@ Result<std::shared_ptr<const TlsContext>, ConfigError> TlsContext::create(Config
                               reinterpret_cast<void (*)()>(on_servername));
         SSL_CTX_set_tlsext_servername_arg(ctx->get(), self.get());
         SSL_CTX_set_alpn_select_cb(ctx->get(), on_alpn, self.get());
+        if (SSL_CTX_set_session_ticket_cb(ctx->get(), on_ticket_generated, on_ticket_decrypted,
+                                          self.get()) != 1) {
+            return Unexpected(
+                ConfigError{cfg.source + ": cannot set up session tickets: " + openssl_reason()});
+        }
         (void)self->certificates_.add(name, self->contexts_.size());
         self->contexts_.push_back(std::move(*ctx));
     }
@@ -257,6 +373,15 @@ Result<std::shared_ptr<const TlsContext>, ConfigError> TlsContext::create(Config
             wire.insert(wire.end(), id.begin(), id.end());
         }
         self->alpn_wire_.push_back(std::move(wire));
+        ClientAuth auth;
+        if (!cfg.routes[r].client_ca_path.empty()) {
+            auto loaded_ca = load_client_ca(cfg.routes[r].client_ca_path);
+            if (!loaded_ca) {
+                return Unexpected(loaded_ca.error());
+            }
+            auth = std::move(*loaded_ca);
+        }
+        self->client_auth_.push_back(std::move(auth));
     }
     self->routes_.set_default(cfg.default_route);
     return std::shared_ptr<const TlsContext>(std::move(self));

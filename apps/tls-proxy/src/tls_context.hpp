@@ -8,7 +8,12 @@
 //     TLS 1.3 suites: OpenSSL's defaults (all AEAD);
 //   * groups X25519, P-256, P-384; server cipher preference;
 //   * session resumption with stateless tickets (the ticket keys belong to the initial context
-//     and so last as long as this snapshot); no server-side session cache;
+//     and so last as long as this snapshot); no server-side session cache; a ticket carries the
+//     name of the route that issued it and is accepted only on that route (a full handshake
+//     otherwise), so a session from a route without client authentication never resumes on one
+//     with it;
+//   * routes with `client_ca` require a client certificate that verifies against that bundle
+//     (requested in the SNI callback, i.e. per route);
 //   * OpenSSL picks RSA or ECDSA per handshake from the client's signature algorithms when a
 //     name has both.
 // A reload builds a new snapshot; sessions keep a shared_ptr to theirs, so established
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "nfv/platform/result.hpp"
 
@@ -38,6 +44,19 @@ struct SslCtxDeleter {
     void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
 };
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxDeleter>;
+
+/// A route's client-certificate requirement: the trust store and the CA names sent in the
+/// CertificateRequest. No store: the route does not ask for a certificate.
+struct ClientAuth {
+    struct StoreDeleter {
+        void operator()(X509_STORE* s) const { X509_STORE_free(s); }
+    };
+    struct NamesDeleter {
+        void operator()(STACK_OF(X509_NAME) * n) const { sk_X509_NAME_pop_free(n, X509_NAME_free); }
+    };
+    std::unique_ptr<X509_STORE, StoreDeleter> store;
+    std::unique_ptr<STACK_OF(X509_NAME), NamesDeleter> names;
+};
 
 /// What the handshake callbacks decided for one connection. A TlsSession owns one and attaches
 /// it to its SSL object (ex_data at TlsContext::selection_index()).
@@ -79,6 +98,9 @@ public:
     [[nodiscard]] const std::vector<unsigned char>& alpn_wire(std::size_t route) const {
         return alpn_wire_[route];
     }
+    [[nodiscard]] const ClientAuth& client_auth(std::size_t route) const {
+        return client_auth_[route];
+    }
 
 private:
     explicit TlsContext(Config config) : config_(std::move(config)) {}
@@ -89,6 +111,7 @@ private:
     SSL_CTX* initial_ = nullptr;
     Router routes_;
     std::vector<std::vector<unsigned char>> alpn_wire_;
+    std::vector<ClientAuth> client_auth_;  // per route
 };
 
 }  // namespace nfv::tls_proxy

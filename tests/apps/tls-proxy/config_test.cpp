@@ -14,7 +14,8 @@ constexpr const char* kMinimal = R"({
   "certificates": [{"names": ["A.Example.org", "*.example.org"], "chain": "a.pem", "key": "a.key"}],
   "routes": [
     {"name": "web", "sni": ["a.example.org"], "backends": ["10.0.0.2:8080", "backend.lan:80"],
-     "proxy_protocol": "v2", "alpn": ["h2", "http/1.1"], "http": true},
+     "proxy_protocol": "v2", "alpn": ["h2", "http/1.1"], "http": true,
+     "client_ca": "clients.pem"},
     {"name": "echo", "sni": ["*.example.org"], "backends": ["[fd00::1]:7"]}
   ],
   "default_route": "echo",
@@ -49,6 +50,8 @@ TEST(Config, ParsesEveryField) {
     EXPECT_EQ(c.routes[0].alpn, (std::vector<std::string>{"h2", "http/1.1"}));
     EXPECT_TRUE(c.routes[0].http);
     EXPECT_FALSE(c.routes[1].http);
+    EXPECT_EQ(c.routes[0].client_ca_path, "/etc/nfv/clients.pem");
+    EXPECT_EQ(c.routes[1].client_ca_path, "");
     EXPECT_EQ(c.routes[1].proxy_protocol, ProxyProtocol::kNone);
     EXPECT_EQ(c.default_route, 1U);
     EXPECT_EQ(c.timeouts.handshake, std::chrono::milliseconds(2500));

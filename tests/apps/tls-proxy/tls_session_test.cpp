@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -20,7 +21,10 @@ struct Fixture {
     test::TempDir dir;
     std::shared_ptr<const TlsContext> context;
 
-    explicit Fixture(bool with_default = false, bool with_rsa = false) {
+    test::PemPair client_cert;  // trusted by route "c" (its client_ca file)
+
+    explicit Fixture(bool with_default = false, bool with_rsa = false,
+                     bool with_client_auth = false) {
         const auto a = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
         const auto b = test::make_certificate(test::KeyType::kEcdsaP256, {"*.b.test"});
         dir.write("a.pem", a.certificate);
@@ -34,6 +38,14 @@ struct Fixture {
             dir.write("a-rsa.key", r.key);
             rsa_entry = R"(, {"names": ["a.test"], "chain": "a-rsa.pem", "key": "a-rsa.key"})";
         }
+        std::string client_auth_route;
+        if (with_client_auth) {
+            client_cert = test::make_certificate(test::KeyType::kEcdsaP256, {"client.test"});
+            dir.write("clients.pem", client_cert.certificate);
+            client_auth_route =
+                R"(, {"name": "c", "sni": ["c.test"], "backends": ["127.0.0.1:3"],
+                      "client_ca": "clients.pem"})";
+        }
         const std::string text = R"({
           "listeners": [{"address": "127.0.0.1:443"}],
           "certificates": [{"names": ["a.test"], "chain": "a.pem", "key": "a.key"},
@@ -41,7 +53,8 @@ struct Fixture {
                                  rsa_entry + R"(],
           "routes": [{"name": "a", "sni": ["a.test"], "backends": ["127.0.0.1:1"],
                       "alpn": ["h2", "http/1.1"]},
-                     {"name": "b", "sni": ["*.b.test"], "backends": ["127.0.0.1:2"]}])" +
+                     {"name": "b", "sni": ["*.b.test"], "backends": ["127.0.0.1:2"]})" +
+                                 client_auth_route + "]" +
                                  (with_default ? R"(, "default_route": "b")" : "") + "}";
         auto config = parse_config(text, "test.json", dir.path());
         if (!config) {
@@ -118,6 +131,22 @@ struct Client {
     Client& operator=(const Client&) = delete;
 
     bool established() const { return SSL_is_init_finished(ssl) == 1; }
+    // Presents `pem` (certificate and key) if the server asks for a client certificate.
+    void use_certificate(const test::PemPair& pem) {
+        BIO* cert_bio =
+            BIO_new_mem_buf(pem.certificate.data(), static_cast<int>(pem.certificate.size()));
+        BIO* key_bio = BIO_new_mem_buf(pem.key.data(), static_cast<int>(pem.key.size()));
+        X509* cert = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);
+        EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+        ASSERT_NE(cert, nullptr);
+        ASSERT_NE(key, nullptr);
+        ASSERT_EQ(SSL_use_certificate(ssl, cert), 1);
+        ASSERT_EQ(SSL_use_PrivateKey(ssl, key), 1);
+        X509_free(cert);
+        EVP_PKEY_free(key);
+        BIO_free(cert_bio);
+        BIO_free(key_bio);
+    }
     std::string peer_common_name() const {
         X509* cert = SSL_get0_peer_certificate(ssl);
         if (cert == nullptr) {
@@ -381,6 +410,78 @@ TEST(TlsSession, SessionTicketResumes) {
     ASSERT_TRUE(client.established());
     EXPECT_EQ(SSL_session_reused(client.ssl), 1);
     EXPECT_TRUE(server->info().resumed);
+}
+
+// A full handshake on `sni`, optionally resuming `session` and presenting `cert`; returns the
+// client's new session (caller frees) and reports the outcome.
+struct Attempt {
+    bool established = false;
+    bool resumed = false;
+    int alert = -1;
+    SSL_SESSION* session = nullptr;
+};
+Attempt attempt(const Fixture& f, const std::string& sni, SSL_SESSION* resume,
+                const test::PemPair* cert) {
+    auto server = new_session(f);
+    Client client(sni);
+    if (resume != nullptr) {
+        EXPECT_EQ(SSL_set_session(client.ssl, resume), 1);
+    }
+    if (cert != nullptr) {
+        client.use_certificate(*cert);
+    }
+    Conversation c(*server, client);
+    c.run();
+    Attempt out;
+    out.established = client.established() && server->state() == TlsState::kEstablished;
+    out.resumed = out.established && server->info().resumed;
+    out.alert = client.alert_received;
+    out.session = client.session;
+    client.session = nullptr;
+    return out;
+}
+
+TEST(TlsSession, RouteWithClientCaRequiresAVerifiedClientCertificate) {
+    Fixture f(false, false, /*with_client_auth=*/true);
+    ASSERT_TRUE(f.context);
+    const Attempt without = attempt(f, "c.test", nullptr, nullptr);
+    EXPECT_FALSE(without.established);
+    EXPECT_EQ(without.alert, SSL_AD_CERTIFICATE_REQUIRED);  // RFC 8446 §6.2, TLS 1.3
+    const auto stranger = test::make_certificate(test::KeyType::kEcdsaP256, {"client.test"});
+    const Attempt untrusted = attempt(f, "c.test", nullptr, &stranger);
+    EXPECT_FALSE(untrusted.established);
+    EXPECT_NE(untrusted.alert, -1);
+    const Attempt trusted = attempt(f, "c.test", nullptr, &f.client_cert);
+    EXPECT_TRUE(trusted.established);
+    SSL_SESSION_free(trusted.session);
+    // Routes without client_ca do not ask.
+    const Attempt other = attempt(f, "a.test", nullptr, nullptr);
+    EXPECT_TRUE(other.established);
+    SSL_SESSION_free(other.session);
+}
+
+TEST(TlsSession, TicketsResumeOnlyOnTheRouteThatIssuedThem) {
+    Fixture f(false, false, /*with_client_auth=*/true);
+    ASSERT_TRUE(f.context);
+    const Attempt on_a = attempt(f, "a.test", nullptr, nullptr);
+    ASSERT_TRUE(on_a.established);
+    ASSERT_NE(on_a.session, nullptr);
+    // A ticket from route a must not skip route c's client authentication ...
+    const Attempt a_on_c = attempt(f, "c.test", on_a.session, nullptr);
+    EXPECT_FALSE(a_on_c.established);
+    const Attempt a_on_c_with_cert = attempt(f, "c.test", on_a.session, &f.client_cert);
+    EXPECT_TRUE(a_on_c_with_cert.established);
+    EXPECT_FALSE(a_on_c_with_cert.resumed);
+    // ... and it still resumes on route a; a ticket from c resumes on c.
+    const Attempt a_on_a = attempt(f, "a.test", on_a.session, nullptr);
+    EXPECT_TRUE(a_on_a.resumed);
+    ASSERT_NE(a_on_c_with_cert.session, nullptr);
+    const Attempt c_on_c = attempt(f, "c.test", a_on_c_with_cert.session, nullptr);
+    EXPECT_TRUE(c_on_c.resumed);
+    for (SSL_SESSION* s :
+         {on_a.session, a_on_c.session, a_on_c_with_cert.session, a_on_a.session, c_on_c.session}) {
+        SSL_SESSION_free(s);
+    }
 }
 
 TEST(TlsSession, GarbageFailsCleanly) {
