@@ -37,7 +37,7 @@ std::optional<std::uint32_t> soa_negative_ttl(const net::dns::Message& reply) {
 
 bool is_cached_type(RrType type) {
     return type == RrType::kA || type == RrType::kAaaa || type == RrType::kCname ||
-           type == RrType::kSrv;
+           type == RrType::kSrv || type == RrType::kPtr;
 }
 
 std::size_t Cache::KeyHash::operator()(const Key& key) const {

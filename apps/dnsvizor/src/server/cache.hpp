@@ -3,8 +3,9 @@
 //
 // Sans-I/O: time is a parameter. Entries are keyed by (name, type, class), the name compared
 // case-insensitively (RFC 4343). What is cached, as dnsmasq does by default:
-//   * positive answers to A, AAAA, CNAME and SRV questions (the whole answer section, so a
-//     CNAME chain ending in the A records is kept together);
+//   * positive answers to A, AAAA, CNAME, SRV and PTR questions (the whole answer section, so a
+//     CNAME chain ending in the A records is kept together; dnsmasq keeps PTR replies as reverse
+//     entries, its log says "cached <address> is <name>");
 //   * negative answers (NXDOMAIN, and NODATA = NOERROR with an empty answer section) to those
 //     question types, unless `no-negcache`; the negative TTL is min(SOA TTL, SOA minimum) of the
 //     SOA in the authority section (RFC 2308 §5), else `neg-ttl` when set, else not cached.

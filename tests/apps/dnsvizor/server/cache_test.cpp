@@ -160,6 +160,12 @@ TEST(Cache, OnlyDefaultTypesAreCached) {
     net::dns::ResourceRecord srv_rr{test::name("_sip._udp.example."), net::dns::RrClass::kIn, 60,
                                     net::dns::rdata::Srv{1, 2, 5060, test::name("sip.example.")}};
     EXPECT_TRUE(cache.insert(srv, response(srv, Rcode::kNoError, {srv_rr}), clock.now()));
+    // PTR replies are cached too (dnsmasq: "cached 10.99.1.1 is intranet.corp.example").
+    const auto ptr = question("1.1.99.10.in-addr.arpa.", RrType::kPtr);
+    net::dns::ResourceRecord ptr_rr{test::name("1.1.99.10.in-addr.arpa."), net::dns::RrClass::kIn,
+                                    60, net::dns::rdata::Ptr{test::name("intranet.corp.example.")}};
+    EXPECT_TRUE(cache.insert(ptr, response(ptr, Rcode::kNoError, {ptr_rr}), clock.now()));
+    EXPECT_TRUE(cache.lookup(ptr, clock.now()));
 }
 
 TEST(Cache, ServfailTruncatedAndZeroTtlAreNotCached) {
