@@ -86,19 +86,16 @@ std::string describe(const net::dns::Message& reply) {
 
 Result<std::vector<std::byte>, net::dns::DnsError> serialize_for_client(net::dns::Message& reply,
                                                                         std::size_t size_limit) {
-    auto wire = net::dns::serialize(reply, size_limit);
-    // TC is bit 1 of the third header byte (RFC 1035 §4.1.1).
-    constexpr auto kTcBit = std::byte{0x02};
-    if (wire && wire->size() > 2 && ((*wire)[2] & kTcBit) != std::byte{0}) {
-        // dnsmasq 2.90 sends a truncated answer as header and question only (no partial
-        // RRsets, RFC 2181 §9); the client retries over TCP.
+    if (reply.header.tc) {
+        // An upstream reply that is already truncated reaches the client as header and question
+        // only, as dnsmasq 2.90 passes it on (no partial RRsets, RFC 2181 §9); the client
+        // retries over TCP.
         reply.answers.clear();
         reply.authorities.clear();
         reply.additionals.clear();
-        reply.header.tc = true;
-        wire = net::dns::serialize(reply, size_limit);
     }
-    return wire;
+    // Our own answers that do not fit keep the whole records that do and get TC, as dnsmasq's.
+    return net::dns::serialize(reply, size_limit);
 }
 
 ForwardMode forward_mode(const dns::UpstreamSettings& settings) {

@@ -61,9 +61,9 @@ struct EngineStats {
     std::uint64_t unanswerable = 0;  // answers that could not be serialized
 };
 
-/// Serializes an answer for a client within `size_limit`; if it does not fit (or the reply
-/// already carries TC), the answer, authority and additional sections are dropped and TC is
-/// set, as dnsmasq 2.90 truncates.
+/// Serializes an answer for a client within `size_limit` (whole records that fit, TC if any
+/// answer or authority record was left out). A reply that already carries TC (truncated by the
+/// upstream) loses its answer, authority and additional sections first, as dnsmasq 2.90 does.
 [[nodiscard]] Result<std::vector<std::byte>, net::dns::DnsError> serialize_for_client(
     net::dns::Message& reply, std::size_t size_limit);
 
