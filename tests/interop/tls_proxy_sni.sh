@@ -10,7 +10,7 @@
 # http route answers 502; a client_ca route serves only clients with a trusted certificate;
 # the plain listener redirects to https; --check-config names a missing
 # or expired certificate and exits 1; SIGHUP adds a route without dropping an established
-# connection; SIGTERM stops the proxy cleanly.
+# connection, and a session ticket from before it still resumes; SIGTERM stops the proxy cleanly.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
 nfv_require_root_netns
 nfv_require_cmd nginx socat curl openssl xxd
@@ -216,9 +216,17 @@ nfv_wait_until 10 "echo before reload" grep -q "before-reload" "$(nfv_logfile he
 c_before=$(echo | nfv_in "$cli" timeout 10 openssl s_client -connect 10.44.0.1:443 \
   -servername c.test 2>&1 || true)
 nfv_expect_match "alert number 112|unrecognized name" "$c_before" "c.test is unknown before the reload"
+# A session ticket taken before the reload (TLS 1.3, s_client -sess_out) ...
+(printf 'x\n'; sleep 1) | nfv_in "$cli" timeout 5 openssl s_client -connect 10.44.0.1:443 \
+  -servername x.b.test -sess_out "$T/ticket.pem" -ign_eof >/dev/null 2>&1 || true
+[ -s "$T/ticket.pem" ] || nfv_fail "s_client saved no session ticket"
 write_config ', {"name": "c", "sni": ["c.test"], "backends": ["10.44.0.130:8080"]}'
 kill -HUP "$proxy_pid"
 nfv_wait_for_log proxy "configuration reloaded" 10
+# ... resumes after it: the ticket keys belong to the process, not to the configuration.
+resumed=$(echo | nfv_in "$cli" timeout 5 openssl s_client -connect 10.44.0.1:443 \
+  -servername x.b.test -sess_in "$T/ticket.pem" 2>&1 || true)
+nfv_expect_match "^Reused, TLSv1.3" "$resumed" "a session ticket from before SIGHUP resumes after it"
 c_after=$(nfv_in "$cli" curl -sS --max-time 10 --resolve c.test:443:10.44.0.1 --cacert "$T/a.pem" \
   https://c.test/ 2>&1)
 nfv_expect_eq "hello from nginx" "$c_after" "the route added by SIGHUP serves c.test"

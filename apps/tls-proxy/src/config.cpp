@@ -333,6 +333,16 @@ Config parse_root(const json& root, std::string_view base_dir) {
     if (const json* l = obj.get("limits")) {
         config.limits = parse_limits(*l, "/limits");
     }
+    if (const json* t = obj.get("session_tickets")) {
+        ObjectReader tickets(*t, "/session_tickets");
+        if (const json* r = tickets.get("rotation")) {
+            config.session_tickets.rotation = as_seconds(*r, tickets.path("rotation"));
+            if (config.session_tickets.rotation < std::chrono::seconds(1)) {
+                fail(tickets.path("rotation"), "must be at least 1 second");
+            }
+        }
+        tickets.finish();
+    }
     if (const json* m = obj.get("metrics")) {
         ObjectReader metrics(*m, "/metrics");
         config.metrics = as_endpoint(metrics.require("address"), metrics.path("address"));

@@ -79,6 +79,12 @@ struct Timeouts {
     platform::Duration connect = std::chrono::seconds(5);
 };
 
+/// Session tickets (RFC 8446 §4.6.1, RFC 5077): the key that encrypts them is replaced every
+/// `rotation`; tickets stay valid for one to two periods (see TicketKeys).
+struct SessionTickets {
+    platform::Duration rotation = std::chrono::hours(1);
+};
+
 struct Limits {
     std::size_t max_connections = 10000;
 };
@@ -91,6 +97,7 @@ struct Config {
     std::optional<std::size_t> default_route;  // index into routes
     Timeouts timeouts;
     Limits limits;
+    SessionTickets session_tickets;
     std::optional<Endpoint> metrics;  // plain HTTP endpoint serving Prometheus text
     platform::LogLevel log_level = platform::LogLevel::kInfo;
 };

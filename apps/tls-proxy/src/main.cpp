@@ -5,9 +5,11 @@
 // Exit codes: 0 clean stop or valid config; 1 invalid config or start-up failure; 2 bad usage.
 // Signals: SIGTERM/SIGINT stop gracefully (close_notify to every client, at most
 // kStopGrace), SIGHUP reloads certificates and routes without touching established connections.
+#include <array>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,10 +20,12 @@
 #include "nfv/platform/io/signal_watcher.hpp"
 #include "nfv/platform/log.hpp"
 #include "nfv/platform/metrics.hpp"
+#include "nfv/platform/random.hpp"
 
 #include "config.hpp"
 #include "runtime/proxy.hpp"
 #include "runtime/snapshot.hpp"
+#include "ticket_keys.hpp"
 
 namespace {
 
@@ -49,14 +53,14 @@ constexpr auto kStopGrace = std::chrono::seconds(5);
 
 // Loads the file and everything it refers to; prints the error (naming file and JSON path).
 std::shared_ptr<Snapshot> load_snapshot(const std::string& path,
-                                        nfv::platform::MetricsRegistry& metrics,
-                                        std::string& error) {
+                                        nfv::platform::MetricsRegistry& metrics, std::string& error,
+                                        nfv::tls_proxy::TicketKeys* tickets = nullptr) {
     auto config = nfv::tls_proxy::load_config(path);
     if (!config) {
         error = config.error().message;
         return nullptr;
     }
-    auto snapshot = Snapshot::build(std::move(*config), std::time(nullptr), metrics);
+    auto snapshot = Snapshot::build(std::move(*config), std::time(nullptr), metrics, tickets);
     if (!snapshot) {
         error = snapshot.error().message;
         return nullptr;
@@ -77,12 +81,16 @@ int run(const std::string& config_path) {
     nfv::platform::SystemClock clock;
     nfv::platform::StderrSink sink;
     nfv::platform::MetricsRegistry metrics;
+    // Session ticket keys belong to the process (tickets survive reloads); the period is the
+    // configuration's, applied from the next rotation after a reload changes it.
+    nfv::tls_proxy::TicketKeys tickets(nfv::tls_proxy::SessionTickets{}.rotation);
     std::string error;
-    auto snapshot = load_snapshot(config_path, metrics, error);
+    auto snapshot = load_snapshot(config_path, metrics, error, &tickets);
     if (!snapshot) {
         std::fprintf(stderr, "nfv-tls-proxy: %s\n", error.c_str());
         return 1;
     }
+    tickets.set_rotation(snapshot->config().session_tickets.rotation);
     nfv::platform::Logger logger(sink, clock, "tls-proxy", snapshot->config().log_level);
     raise_fd_limit();
     std::signal(SIGPIPE, SIG_IGN);
@@ -92,6 +100,15 @@ int run(const std::string& config_path) {
         logger.error("cannot create the event loop", {{"error", loop.error().message()}});
         return 1;
     }
+    nfv::platform::OsRandom random;
+    std::function<void()> rotate_tickets = [&] {
+        std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> material{};
+        random.fill(material);
+        tickets.rotate((*loop)->now(), material);
+        logger.debug("session ticket key rotated", {{"keys", tickets.key_count()}});
+        (void)(*loop)->add_timer(tickets.next_rotation(), rotate_tickets);
+    };
+    rotate_tickets();
     auto proxy = nfv::tls_proxy::Proxy::start(**loop, logger, metrics, snapshot);
     if (!proxy) {
         logger.error("cannot start", {{"error", proxy.error()}});
@@ -102,13 +119,14 @@ int run(const std::string& config_path) {
         **loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
             if (signal_number == SIGHUP) {
                 std::string reload_error;
-                auto next = load_snapshot(config_path, metrics, reload_error);
+                auto next = load_snapshot(config_path, metrics, reload_error, &tickets);
                 if (!next) {
                     logger.error("reload failed; keeping the running configuration",
                                  {{"error", reload_error}});
                     return;
                 }
                 logger.set_level(next->config().log_level);
+                tickets.set_rotation(next->config().session_tickets.rotation);
                 (*proxy)->reload(std::move(next));
                 return;
             }

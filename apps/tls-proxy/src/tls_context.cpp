@@ -301,7 +301,8 @@ SSL_CTX* TlsContext::context_for(std::string_view server_name) const {
 }
 
 Result<std::shared_ptr<const TlsContext>, ConfigError> TlsContext::create(Config config,
-                                                                          std::time_t now) {
+                                                                          std::time_t now,
+                                                                          TicketKeys* tickets) {
     std::shared_ptr<TlsContext> self(new TlsContext(std::move(config)));
     const Config& cfg = self->config_;
     if (cfg.certificates.empty()) {
@@ -349,7 +350,13 @@ Result<std::shared_ptr<const TlsContext>, ConfigError> TlsContext::create(Config
                               reinterpret_cast<void (*)()>(on_servername));
         SSL_CTX_set_tlsext_servername_arg(ctx->get(), self.get());
         SSL_CTX_set_alpn_select_cb(ctx->get(), on_alpn, self.get());
-        if (SSL_CTX_set_session_ticket_cb(ctx->get(), on_ticket_generated, on_ticket_decrypted,
+        if (tickets != nullptr) {
+            SSL_CTX_set_timeout(ctx->get(), std::chrono::duration_cast<std::chrono::seconds>(
+                                                cfg.session_tickets.rotation)
+                                                .count());
+        }
+        if ((tickets != nullptr && !tickets->install(ctx->get())) ||
+            SSL_CTX_set_session_ticket_cb(ctx->get(), on_ticket_generated, on_ticket_decrypted,
                                           self.get()) != 1) {
             return Unexpected(
                 ConfigError{cfg.source + ": cannot set up session tickets: " + openssl_reason()});

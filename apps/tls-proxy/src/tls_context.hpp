@@ -7,8 +7,8 @@
 //   * TLS 1.2 ciphers: ECDHE with AES-GCM or ChaCha20-Poly1305 only (forward secrecy, AEAD);
 //     TLS 1.3 suites: OpenSSL's defaults (all AEAD);
 //   * groups X25519, P-256, P-384; server cipher preference;
-//   * session resumption with stateless tickets (the ticket keys belong to the initial context
-//     and so last as long as this snapshot); no server-side session cache; a ticket carries the
+//   * session resumption with stateless tickets under the process's rotating TicketKeys (so
+//     they survive reloads); no server-side session cache; a ticket carries the
 //     name of the route that issued it and is accepted only on that route (a full handshake
 //     otherwise), so a session from a route without client authentication never resumes on one
 //     with it;
@@ -37,6 +37,7 @@
 
 #include "config.hpp"
 #include "router.hpp"
+#include "ticket_keys.hpp"
 
 namespace nfv::tls_proxy {
 
@@ -73,9 +74,11 @@ public:
     [[nodiscard]] static int selection_index();
 
     /// Loads every certificate of `config` and builds the contexts and routers. `now` (Unix
-    /// seconds) is the time certificate validity is checked against.
+    /// seconds) is the time certificate validity is checked against. With `tickets`, session
+    /// tickets use those keys (which must outlive the context); without, OpenSSL's own key per
+    /// context (tickets then die with the snapshot).
     [[nodiscard]] static Result<std::shared_ptr<const TlsContext>, ConfigError> create(
-        Config config, std::time_t now);
+        Config config, std::time_t now, TicketKeys* tickets = nullptr);
 
     TlsContext(const TlsContext&) = delete;
     TlsContext& operator=(const TlsContext&) = delete;

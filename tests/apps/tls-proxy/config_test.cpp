@@ -21,6 +21,7 @@ constexpr const char* kMinimal = R"({
   "default_route": "echo",
   "timeouts": {"handshake": 2.5, "idle": 60, "connect": 1},
   "limits": {"max_connections": 500},
+  "session_tickets": {"rotation": 7200},
   "metrics": {"address": "127.0.0.1:9100"},
   "log_level": "debug"
 })";
@@ -57,6 +58,7 @@ TEST(Config, ParsesEveryField) {
     EXPECT_EQ(c.timeouts.handshake, std::chrono::milliseconds(2500));
     EXPECT_EQ(c.timeouts.idle, std::chrono::seconds(60));
     EXPECT_EQ(c.limits.max_connections, 500U);
+    EXPECT_EQ(c.session_tickets.rotation, std::chrono::hours(2));
     EXPECT_EQ(c.metrics, (Endpoint{"127.0.0.1", 9100}));
     EXPECT_EQ(c.log_level, platform::LogLevel::kDebug);
 }

@@ -1,5 +1,7 @@
 #include "tls_session.hpp"
 
+#include <array>
+#include <chrono>
 #include <ctime>
 #include <string>
 #include <vector>
@@ -24,7 +26,7 @@ struct Fixture {
     test::PemPair client_cert;  // trusted by route "c" (its client_ca file)
 
     explicit Fixture(bool with_default = false, bool with_rsa = false,
-                     bool with_client_auth = false) {
+                     bool with_client_auth = false, TicketKeys* tickets = nullptr) {
         const auto a = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
         const auto b = test::make_certificate(test::KeyType::kEcdsaP256, {"*.b.test"});
         dir.write("a.pem", a.certificate);
@@ -61,7 +63,7 @@ struct Fixture {
             ADD_FAILURE() << config.error().message;
             return;
         }
-        auto created = TlsContext::create(std::move(*config), std::time(nullptr));
+        auto created = TlsContext::create(std::move(*config), std::time(nullptr), tickets);
         if (!created) {
             ADD_FAILURE() << created.error().message;
             return;
@@ -480,6 +482,55 @@ TEST(TlsSession, TicketsResumeOnlyOnTheRouteThatIssuedThem) {
     EXPECT_TRUE(c_on_c.resumed);
     for (SSL_SESSION* s :
          {on_a.session, a_on_c.session, a_on_c_with_cert.session, a_on_a.session, c_on_c.session}) {
+        SSL_SESSION_free(s);
+    }
+}
+
+void rotate(TicketKeys& keys, int seed) {
+    std::array<std::byte, TicketKeys::kMaterialSize> material{};
+    for (std::size_t i = 0; i < material.size(); ++i) {
+        material[i] = static_cast<std::byte>(static_cast<std::size_t>(seed) * 31U + i);
+    }
+    keys.rotate(platform::Instant{std::chrono::hours(seed)}, material);
+}
+
+TEST(TicketKeys, TicketsSurviveAReloadThatKeepsTheKeys) {
+    TicketKeys keys(std::chrono::hours(1));
+    rotate(keys, 1);
+    Fixture before(false, false, false, &keys);
+    const Attempt first = attempt(before, "a.test", nullptr, nullptr);
+    ASSERT_TRUE(first.established);
+    ASSERT_NE(first.session, nullptr);
+    Fixture after(false, false, false, &keys);  // a new snapshot, same process keys
+    const Attempt resumed = attempt(after, "a.test", first.session, nullptr);
+    EXPECT_TRUE(resumed.resumed);
+    Fixture own_keys;  // OpenSSL's per-context key: the ticket means nothing there
+    const Attempt elsewhere = attempt(own_keys, "a.test", first.session, nullptr);
+    EXPECT_TRUE(elsewhere.established);
+    EXPECT_FALSE(elsewhere.resumed);
+    for (SSL_SESSION* s : {first.session, resumed.session, elsewhere.session}) {
+        SSL_SESSION_free(s);
+    }
+}
+
+TEST(TicketKeys, ATicketOutlivesOneRotationButNotTwo) {
+    TicketKeys keys(std::chrono::hours(1));
+    rotate(keys, 1);
+    Fixture f(false, false, false, &keys);
+    const Attempt issued = attempt(f, "a.test", nullptr, nullptr);
+    ASSERT_NE(issued.session, nullptr);
+    // An OpenSSL client uses a TLS 1.3 ticket once: keep an unused copy per attempt.
+    SSL_SESSION* for_second = SSL_SESSION_dup(issued.session);
+    rotate(keys, 2);
+    EXPECT_EQ(keys.key_count(), 2U);
+    const Attempt after_one = attempt(f, "a.test", issued.session, nullptr);
+    EXPECT_TRUE(after_one.resumed);  // previous key: accepted (and renewed)
+    rotate(keys, 3);
+    EXPECT_EQ(keys.key_count(), 2U);
+    const Attempt after_two = attempt(f, "a.test", for_second, nullptr);
+    EXPECT_TRUE(after_two.established);
+    EXPECT_FALSE(after_two.resumed);  // its key is gone: a full handshake, not an error
+    for (SSL_SESSION* s : {issued.session, for_second, after_one.session, after_two.session}) {
         SSL_SESSION_free(s);
     }
 }

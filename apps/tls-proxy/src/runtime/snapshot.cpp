@@ -33,7 +33,8 @@ Result<std::vector<platform::io::SocketAddress>, std::string> resolve_endpoint(
 }
 
 Result<std::shared_ptr<Snapshot>, ConfigError> Snapshot::build(Config config, std::time_t now,
-                                                               platform::MetricsRegistry& metrics) {
+                                                               platform::MetricsRegistry& metrics,
+                                                               TicketKeys* tickets) {
     auto snapshot = std::make_shared<Snapshot>();
     std::vector<RouteRuntime> routes;
     for (std::size_t r = 0; r < config.routes.size(); ++r) {
@@ -71,7 +72,7 @@ Result<std::shared_ptr<Snapshot>, ConfigError> Snapshot::build(Config config, st
                              "Connections refused because no backend was reachable", labels);
         routes.push_back(std::move(rt));
     }
-    auto tls = TlsContext::create(std::move(config), now);
+    auto tls = TlsContext::create(std::move(config), now, tickets);
     if (!tls) {
         return Unexpected(tls.error());
     }

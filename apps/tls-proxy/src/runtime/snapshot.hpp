@@ -44,8 +44,10 @@ class Snapshot {
 public:
     /// Loads certificates, resolves backends and registers metrics. Errors name the file and
     /// the JSON path (a backend that does not resolve: "/routes/0/backends/1").
+    /// `tickets` (optional) are the process's session ticket keys (see TlsContext::create).
     [[nodiscard]] static Result<std::shared_ptr<Snapshot>, ConfigError> build(
-        Config config, std::time_t now, platform::MetricsRegistry& metrics);
+        Config config, std::time_t now, platform::MetricsRegistry& metrics,
+        TicketKeys* tickets = nullptr);
 
     [[nodiscard]] const std::shared_ptr<const TlsContext>& tls() const { return tls_; }
     [[nodiscard]] const Config& config() const { return tls_->config(); }
