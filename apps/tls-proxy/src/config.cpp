@@ -248,6 +248,24 @@ RouteConfig parse_route(const json& v, const std::string& path, std::string_view
     if (const json* http = obj.get("http")) {
         out.http = as_bool(*http, obj.path("http"));
     }
+    if (const json* hc = obj.get("health_check")) {
+        ObjectReader check(*hc, obj.path("health_check"));
+        HealthCheckConfig config;
+        if (const json* t = check.get("interval")) {
+            config.interval = as_seconds(*t, check.path("interval"));
+        }
+        if (const json* t = check.get("timeout")) {
+            config.timeout = as_seconds(*t, check.path("timeout"));
+        }
+        if (const json* n = check.get("fall")) {
+            config.fall = static_cast<std::uint32_t>(as_count(*n, check.path("fall"), 1, 1000));
+        }
+        if (const json* n = check.get("rise")) {
+            config.rise = static_cast<std::uint32_t>(as_count(*n, check.path("rise"), 1, 1000));
+        }
+        check.finish();
+        out.health_check = config;
+    }
     if (const json* ca = obj.get("client_ca")) {
         out.client_ca_path = join_path(base_dir, as_string(*ca, obj.path("client_ca")));
         if (out.client_ca_path.empty()) {

@@ -26,6 +26,8 @@
 #include "nfv/platform/result.hpp"
 #include "nfv/platform/time.hpp"
 
+#include "backend_health.hpp"
+
 namespace nfv::tls_proxy {
 
 struct ConfigError {
@@ -71,6 +73,9 @@ struct RouteConfig {
     // PEM bundle of CAs; non-empty: the handshake requires a client certificate that verifies
     // against them (RFC 8446 §4.3.2 CertificateRequest; RFC 5246 §7.4.4), else it fails.
     std::string client_ca_path;
+    // Active TCP health checks of every backend address; down ones are skipped by round-robin
+    // (all down: every one is still tried in turn).
+    std::optional<HealthCheckConfig> health_check;
 };
 
 struct Timeouts {

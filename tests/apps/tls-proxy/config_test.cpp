@@ -15,7 +15,7 @@ constexpr const char* kMinimal = R"({
   "routes": [
     {"name": "web", "sni": ["a.example.org"], "backends": ["10.0.0.2:8080", "backend.lan:80"],
      "proxy_protocol": "v2", "alpn": ["h2", "http/1.1"], "http": true,
-     "client_ca": "clients.pem"},
+     "client_ca": "clients.pem", "health_check": {"interval": 2, "fall": 4}},
     {"name": "echo", "sni": ["*.example.org"], "backends": ["[fd00::1]:7"]}
   ],
   "default_route": "echo",
@@ -53,6 +53,12 @@ TEST(Config, ParsesEveryField) {
     EXPECT_FALSE(c.routes[1].http);
     EXPECT_EQ(c.routes[0].client_ca_path, "/etc/nfv/clients.pem");
     EXPECT_EQ(c.routes[1].client_ca_path, "");
+    ASSERT_TRUE(c.routes[0].health_check);
+    EXPECT_EQ(c.routes[0].health_check->interval, std::chrono::seconds(2));
+    EXPECT_EQ(c.routes[0].health_check->timeout, std::chrono::seconds(2));
+    EXPECT_EQ(c.routes[0].health_check->fall, 4U);
+    EXPECT_EQ(c.routes[0].health_check->rise, 2U);
+    EXPECT_FALSE(c.routes[1].health_check);
     EXPECT_EQ(c.routes[1].proxy_protocol, ProxyProtocol::kNone);
     EXPECT_EQ(c.default_route, 1U);
     EXPECT_EQ(c.timeouts.handshake, std::chrono::milliseconds(2500));

@@ -299,6 +299,7 @@ void Connection::on_backend_connected() {
     connect_timer_ = {};
     backend_connected_ = true;
     relaying_ = true;
+    (void)snapshot_->record_health(route_, backend_index_, true);
     snapshot_->route(route_).metrics.active->inc();
     touch();
     arm_idle_timer();
@@ -319,6 +320,7 @@ void Connection::on_backend_failed(const std::string& why) {
     }
     RouteRuntime& route = snapshot_->route(route_);
     route.metrics.backend_failures->inc();
+    (void)snapshot_->record_health(route_, backend_index_, false);
     owner_.logger().warn(
         "backend connect failed",
         {{"id", id_}, {"backend", route.backend_names[backend_index_]}, {"error", why}});

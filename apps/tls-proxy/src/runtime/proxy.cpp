@@ -42,6 +42,7 @@ Proxy::Proxy(platform::io::EventLoop& loop, platform::Logger logger,
                                  "Plain HTTP exchanges (redirects and metrics requests)")) {}
 
 Proxy::~Proxy() {
+    stop_health_checks();
     // Connections reference the loop's timers and streams; destroy them before the listeners.
     connections_.clear();
     plain_.clear();
@@ -55,6 +56,7 @@ Result<std::unique_ptr<Proxy>, std::string> Proxy::start(platform::io::EventLoop
     if (auto r = proxy->listen_all(); !r) {
         return Unexpected(r.error());
     }
+    proxy->start_health_checks();
     return proxy;
 }
 
@@ -204,6 +206,7 @@ void Proxy::reload(std::shared_ptr<Snapshot> snapshot) {
         logger_.warn("listener changes are applied only at restart; keeping the current ones");
     }
     snapshot_ = std::move(snapshot);
+    start_health_checks();
     logger_.info("configuration reloaded", {{"routes", snapshot_->config().routes.size()},
                                             {"connections", connections_.size()}});
 }
@@ -211,6 +214,7 @@ void Proxy::reload(std::shared_ptr<Snapshot> snapshot) {
 void Proxy::stop(std::function<void()> on_stopped) {
     stopping_ = true;
     on_stopped_ = std::move(on_stopped);
+    stop_health_checks();
     listeners_.clear();
     for (auto& [id, connection] : connections_) {
         connection->shutdown();
@@ -219,6 +223,84 @@ void Proxy::stop(std::function<void()> on_stopped) {
         plain->abort();
     }
     check_stopped();
+}
+
+void Proxy::start_health_checks() {
+    stop_health_checks();
+    const Config& config = snapshot_->config();
+    for (std::size_t r = 0; r < config.routes.size(); ++r) {
+        if (!config.routes[r].health_check) {
+            continue;
+        }
+        for (std::size_t b = 0; b < snapshot_->route(r).backends.size(); ++b) {
+            auto probe = std::make_unique<HealthProbe>();
+            probe->route = r;
+            probe->backend = b;
+            HealthProbe* p = probe.get();
+            p->next = loop_.add_timer_after(platform::Duration::zero(), [this, p] {
+                p->next = {};
+                run_probe(*p);
+            });
+            probes_.push_back(std::move(probe));
+        }
+    }
+}
+
+void Proxy::stop_health_checks() {
+    for (auto& probe : probes_) {
+        for (auto* timer : {&probe->next, &probe->deadline}) {
+            if (*timer != platform::io::TimerId{}) {
+                loop_.cancel_timer(*timer);
+            }
+        }
+    }
+    probes_.clear();  // closes running probes' sockets; no callback fires afterwards
+}
+
+void Proxy::run_probe(HealthProbe& probe) {
+    platform::io::TcpCallbacks cb;
+    cb.on_connected = [this, &probe] { finish_probe(probe, true); };
+    cb.on_error = [this, &probe](const platform::io::IoError&) { finish_probe(probe, false); };
+    auto stream = platform::io::TcpStream::connect(
+        loop_, snapshot_->route(probe.route).backends[probe.backend], std::move(cb));
+    if (!stream) {
+        finish_probe(probe, false);
+        return;
+    }
+    probe.stream = std::move(*stream);
+    const auto& check = *snapshot_->config().routes[probe.route].health_check;
+    probe.deadline = loop_.add_timer_after(check.timeout, [this, &probe] {
+        probe.deadline = {};
+        finish_probe(probe, false);
+    });
+}
+
+void Proxy::finish_probe(HealthProbe& probe, bool ok) {
+    if (probe.deadline != platform::io::TimerId{}) {
+        loop_.cancel_timer(probe.deadline);
+        probe.deadline = {};
+    }
+    probe.stream.reset();  // may run inside the stream's own callback: allowed by TcpStream
+    if (snapshot_->record_health(probe.route, probe.backend, ok)) {
+        const RouteRuntime& route = snapshot_->route(probe.route);
+        const bool up = route.health[probe.backend].up();
+        const std::string address = route.backends[probe.backend].to_string();
+        const std::string& name = snapshot_->config().routes[probe.route].name;
+        if (up) {
+            logger_.info("backend up", {{"route", name},
+                                        {"backend", route.backend_names[probe.backend]},
+                                        {"address", address}});
+        } else {
+            logger_.warn("backend down", {{"route", name},
+                                          {"backend", route.backend_names[probe.backend]},
+                                          {"address", address}});
+        }
+    }
+    const auto& check = *snapshot_->config().routes[probe.route].health_check;
+    probe.next = loop_.add_timer_after(check.interval, [this, &probe] {
+        probe.next = {};
+        run_probe(probe);
+    });
 }
 
 void Proxy::check_stopped() {

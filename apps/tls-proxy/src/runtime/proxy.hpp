@@ -8,6 +8,10 @@
 //     changes are not applied by a reload (logged as a warning; restart to apply).
 //   * stop() closes the listeners and asks every connection to close gracefully (close_notify);
 //     `on_stopped` runs once no connection is left.
+//   * Health checks: for routes with health_check, every backend address of the CURRENT
+//     snapshot is probed (TCP connect within the timeout) every interval, the first probe at
+//     once; outcomes go to Snapshot::record_health (up/down changes are logged). A reload or
+//     stop() cancels every probe; a reload starts them again for the new snapshot.
 //   * Metrics: tls_proxy_* families in the registry passed in; per route ones in Snapshot.
 #pragma once
 
@@ -20,6 +24,7 @@
 
 #include "nfv/platform/io/event_loop.hpp"
 #include "nfv/platform/io/tcp_listener.hpp"
+#include "nfv/platform/io/tcp_stream.hpp"
 #include "nfv/platform/log.hpp"
 #include "nfv/platform/metrics.hpp"
 
@@ -50,6 +55,13 @@ public:
     [[nodiscard]] const Snapshot& snapshot() const { return *snapshot_; }
 
 private:
+    struct HealthProbe {
+        std::size_t route = 0;
+        std::size_t backend = 0;
+        platform::io::TimerId next{};                     // the next probe
+        platform::io::TimerId deadline{};                 // the running probe's timeout
+        std::unique_ptr<platform::io::TcpStream> stream;  // the running probe
+    };
     struct Listener {
         std::unique_ptr<platform::io::TcpListener> socket;
         bool http_redirect = false;
@@ -63,6 +75,10 @@ private:
                        const platform::io::SocketAddress& local);
     void on_plain_accept(platform::io::UniqueFd fd, bool metrics);
     void collect_retired();
+    void start_health_checks();
+    void stop_health_checks();
+    void run_probe(HealthProbe& probe);
+    void finish_probe(HealthProbe& probe, bool ok);
     void check_stopped();
 
     // ConnectionOwner
@@ -79,6 +95,7 @@ private:
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::unordered_map<std::uint64_t, std::unique_ptr<PlainHttpConnection>> plain_;
     std::vector<std::uint64_t> retired_;
+    std::vector<std::unique_ptr<HealthProbe>> probes_;
     bool collect_scheduled_ = false;
     std::uint64_t next_id_ = 1;
     std::vector<std::byte> scratch_;

@@ -70,6 +70,18 @@ Result<std::shared_ptr<Snapshot>, ConfigError> Snapshot::build(Config config, st
         rt.metrics.unavailable =
             &metrics.counter("tls_proxy_route_unavailable_total",
                              "Connections refused because no backend was reachable", labels);
+        if (route.health_check) {
+            for (std::size_t i = 0; i < rt.backends.size(); ++i) {
+                rt.health.emplace_back(*route.health_check);
+                platform::Gauge& up = metrics.gauge(
+                    "tls_proxy_backend_up", "1 if the backend passes its health checks, else 0",
+                    {{"route", route.name},
+                     {"backend", rt.backend_names[i]},
+                     {"address", rt.backends[i].to_string()}});
+                up.set(1);
+                rt.up.push_back(&up);
+            }
+        }
         routes.push_back(std::move(rt));
     }
     auto tls = TlsContext::create(std::move(config), now, tickets);
@@ -83,10 +95,26 @@ Result<std::shared_ptr<Snapshot>, ConfigError> Snapshot::build(Config config, st
 }
 
 std::size_t Snapshot::next_backend(std::size_t route) {
-    const std::size_t count = routes_[route].backends.size();
-    const std::size_t index = round_robin_[route] % count;
+    const RouteRuntime& rt = routes_[route];
+    const std::size_t count = rt.backends.size();
+    std::size_t index = round_robin_[route] % count;
+    for (std::size_t tried = 0; tried < count && !rt.health.empty(); ++tried) {
+        if (rt.health[(index + tried) % count].up()) {
+            index = (index + tried) % count;
+            break;
+        }
+    }
     round_robin_[route] = (index + 1) % count;
     return index;
+}
+
+bool Snapshot::record_health(std::size_t route, std::size_t backend, bool ok) {
+    RouteRuntime& rt = routes_[route];
+    if (rt.health.empty() || !rt.health[backend].record(ok)) {
+        return false;
+    }
+    rt.up[backend]->set(rt.health[backend].up() ? 1 : 0);
+    return true;
 }
 
 }  // namespace nfv::tls_proxy

@@ -18,6 +18,7 @@
 #include "nfv/platform/metrics.hpp"
 #include "nfv/platform/result.hpp"
 
+#include "backend_health.hpp"
 #include "config.hpp"
 #include "tls_context.hpp"
 
@@ -38,6 +39,9 @@ struct RouteRuntime {
     std::vector<platform::io::SocketAddress> backends;
     std::vector<std::string> backend_names;  // as configured, for logs
     RouteMetrics metrics;
+    // Routes with a health_check: one state and one tls_proxy_backend_up gauge per address.
+    std::vector<BackendHealth> health;
+    std::vector<platform::Gauge*> up;
 };
 
 class Snapshot {
@@ -52,8 +56,12 @@ public:
     [[nodiscard]] const std::shared_ptr<const TlsContext>& tls() const { return tls_; }
     [[nodiscard]] const Config& config() const { return tls_->config(); }
     [[nodiscard]] RouteRuntime& route(std::size_t index) { return routes_[index]; }
-    /// Round-robin: the backend index to try first for the next connection on `route`.
+    /// Round-robin: the backend index to try first for the next connection on `route`. Down
+    /// backends (health checks) are passed over unless every one is down.
     [[nodiscard]] std::size_t next_backend(std::size_t route);
+    /// Records a probe or connect outcome for a backend of a health-checked route (no-op on
+    /// other routes); true if the backend went up or down.
+    bool record_health(std::size_t route, std::size_t backend, bool ok);
 
 private:
     std::shared_ptr<const TlsContext> tls_;

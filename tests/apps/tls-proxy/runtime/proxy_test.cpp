@@ -2,6 +2,7 @@
 // BIOs), the Proxy, and plain TCP backends made with TcpListener.
 #include "runtime/proxy.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <functional>
 #include <memory>
@@ -170,6 +171,11 @@ struct Fixture {
 
     std::shared_ptr<Snapshot> snapshot(const std::string& backends_a,
                                        const std::string& extra = "") {
+        return snapshot_with_routes(
+            R"({"name": "a", "sni": ["a.test"], "backends": [)" + backends_a + "]}", extra);
+    }
+    std::shared_ptr<Snapshot> snapshot_with_routes(const std::string& routes,
+                                                   const std::string& extra = "") {
         if (port_ == 0) {
             // The config needs a real port: take a free one from the kernel.
             Backend probe(*loop, false);
@@ -178,8 +184,8 @@ struct Fixture {
         const std::string text = R"({"listeners": [{"address": "127.0.0.1:)" +
                                  std::to_string(port_) + R"("}],
           "certificates": [{"names": ["a.test", "b.test"], "chain": "a.pem", "key": "a.key"}],
-          "routes": [{"name": "a", "sni": ["a.test"], "backends": [)" +
-                                 backends_a + R"(]}])" + extra + "}";
+          "routes": [)" + routes +
+                                 "]" + extra + "}";
         auto config = parse_config(text, "test.json", dir.path());
         EXPECT_TRUE(config) << (config ? "" : config.error().message);
         auto built = Snapshot::build(std::move(*config), std::time(nullptr), metrics);
@@ -264,6 +270,54 @@ TEST(Proxy, FailsOverToTheNextBackend) {
     client.send("ping");
     ASSERT_TRUE(f.run_until([&] { return client.received == "ping"; }));
     EXPECT_EQ(f.route_counter("tls_proxy_route_backend_failures_total", "a"), 1U);
+}
+
+TEST(Proxy, HealthChecksKeepConnectionsAwayFromADeadBackend) {
+    Fixture f;
+    Backend live(*f.loop, true);
+    std::string dead;
+    {
+        Backend gone(*f.loop, false);
+        dead = quoted(gone);
+    }
+    f.start(f.snapshot(dead + ", " + quoted(live)));
+    // Without health checks, round-robin sends every other connection to the dead one first.
+    for (int i = 0; i < 2; ++i) {
+        TlsClient client(*f.loop, f.address(), "a.test");
+        ASSERT_TRUE(f.run_until([&] { return client.established(); }));
+        client.send("x");
+        ASSERT_TRUE(f.run_until([&] { return client.received == "x"; }));
+    }
+    EXPECT_EQ(f.route_counter("tls_proxy_route_backend_failures_total", "a"), 1U);
+
+    // With them (fall 1), the probe marks it down and no connection tries it any more.
+    Fixture g;
+    Backend live2(*g.loop, true);
+    std::string dead2;
+    {
+        Backend gone(*g.loop, false);
+        dead2 = quoted(gone);
+    }
+    const std::string route = R"({"name": "a", "sni": ["a.test"], "backends": [)" + dead2 + ", " +
+                              quoted(live2) +
+                              R"(], "health_check": {"interval": 0.05, "timeout": 1, "fall": 1}})";
+    g.start(g.snapshot_with_routes(route));
+    ASSERT_TRUE(g.run_until([&] {
+        return std::any_of(g.sink.entries().begin(), g.sink.entries().end(), [](const auto& e) {
+            return e.line.find("backend down") != std::string::npos;
+        });
+    }));
+    for (int i = 0; i < 4; ++i) {
+        TlsClient client(*g.loop, g.address(), "a.test");
+        ASSERT_TRUE(g.run_until([&] { return client.established(); }));
+        client.send("y");
+        ASSERT_TRUE(g.run_until([&] { return client.received == "y"; }));
+    }
+    EXPECT_EQ(g.route_counter("tls_proxy_route_backend_failures_total", "a"), 0U);
+    // (Probes connect to the live backend too, without sending anything.)
+    EXPECT_EQ(std::count_if(live2.peers.begin(), live2.peers.end(),
+                            [](const auto& p) { return p->data == "y"; }),
+              4);
 }
 
 TEST(Proxy, NoBackendMeansCleanClose) {
