@@ -512,6 +512,22 @@ void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
         return;
     }
     tunnel_up_ = true;
+    script_network_ = settings->network;
+    script_pushed_ = pushed;
+    script_state_.dev = tun_->name();
+    script_state_.network = &script_network_;
+    script_state_.pushed = &script_pushed_;
+    script_state_.remote_host = host_of(*server_);
+    script_state_.remote_port = server_->port();
+    script_state_.tcp = use_tcp_;
+    script_state_.restart = ran_up_before_;
+    ran_up_before_ = true;
+    // OpenVPN runs --up with S_FATAL: a failing up script ends the process.
+    if (!run_hook(ScriptType::kUp)) {
+        fatal("the up script failed");
+        return;
+    }
+    (void)run_hook(ScriptType::kRouteUp);  // a warning only, as in OpenVPN
     retry_seconds_ = 0;
     attempts_ = 0;
     log_.info("Initialization Sequence Completed",
@@ -523,7 +539,35 @@ void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
 
 void VpnClient::teardown_tunnel() {
     tunnel_.reset();  // removes the routes and addresses it added
+    if (tunnel_up_) {
+        (void)run_hook(ScriptType::kDown);  // a warning only, as in OpenVPN
+    }
     tunnel_up_ = false;
+}
+
+bool VpnClient::run_hook(ScriptType type) {
+    const std::string& command = script_command(config_, type);
+    if (command.empty()) {
+        return true;
+    }
+    const std::string name =
+        type == ScriptType::kUp ? "up" : (type == ScriptType::kDown ? "down" : "route-up");
+    // OpenVPN's openvpn_execve_allowed(): external programs need script-security 2.
+    if (config_.script_security < 2) {
+        log_.warn(
+            "WARNING: External program may not be called unless '--script-security 2' or "
+            "higher is enabled",
+            {{"script", name}, {"command", command}});
+        return false;
+    }
+    const auto argv = script_arguments(command, type, script_state_);
+    const auto env = script_environment(config_, type, script_state_);
+    if (auto ran = run_script(argv, env); !ran) {
+        log_.warn("script failed", {{"script", name}, {"error", ran.error()}});
+        return false;
+    }
+    log_.info("script ran", {{"script", name}, {"command", command}});
+    return true;
 }
 
 void VpnClient::restart(std::string_view reason) {

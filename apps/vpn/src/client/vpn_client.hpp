@@ -35,6 +35,7 @@
 
 #include "client/client_setup.hpp"
 #include "client/push_tunnel.hpp"
+#include "client/scripts.hpp"
 #include "config/push_reply.hpp"
 #include "config/vpn_config.hpp"
 #include "session/client_session.hpp"
@@ -91,6 +92,8 @@ private:
     void handle_event(const session::SessionEvent& event);
     void on_push_complete(const config::PushedOptions& pushed);
     void teardown_tunnel();
+    /// Runs the configured hook of `type`; false when it failed (the caller decides if fatal).
+    bool run_hook(ScriptType type);
     void fatal(std::string_view reason);
 
     platform::io::EventLoop& loop_;
@@ -115,6 +118,11 @@ private:
     std::optional<platform::io::RouteTable> routes_;
     std::unique_ptr<tunnel::TunnelSetup> tunnel_;
     bool tunnel_up_ = false;
+    // up/route-up/down hooks: the state the last `up` saw, for `down` (scripts.hpp).
+    tunnel::TunnelNetwork script_network_;
+    config::PushedOptions script_pushed_;
+    ScriptState script_state_;
+    bool ran_up_before_ = false;
 
     std::optional<platform::io::TimerId> timer_;
     std::optional<platform::io::TimerId> reconnect_timer_;
