@@ -6,6 +6,7 @@
 #include "proto/static_key.hpp"
 #include "proto/tls_auth.hpp"
 #include "proto/tls_crypt.hpp"
+#include "proto/tls_crypt_v2.hpp"
 
 namespace nfv::vpn::client {
 namespace {
@@ -58,10 +59,24 @@ Result<proto::ControlWrap, std::string> control_wrap(const config::VpnConfig& co
     switch (key.wrap) {
         case config::ControlWrap::kNone:
             return proto::ControlWrap();
-        case config::ControlWrap::kTlsCryptV2:
-            return Unexpected(std::string(
-                "tls-crypt-v2: client keys are not supported by nfv-vpn yet (use tls-crypt or "
-                "tls-auth)"));
+        case config::ControlWrap::kTlsCryptV2: {
+            auto text = material(config, key.key, "tls-crypt-v2", reader);
+            if (!text) {
+                return Unexpected(text.error());
+            }
+            auto client_key = proto::TlsCryptV2ClientKey::parse(*text);
+            if (!client_key) {
+                return Unexpected(std::string(
+                    "tls-crypt-v2: not a valid OpenVPN tls-crypt-v2 client key (a server key, a "
+                    "truncated file or bad base64)"));
+            }
+            auto crypt = proto::TlsCrypt::create(client_key->key(), /*is_server=*/false);
+            if (!crypt) {
+                return Unexpected(std::string("tls-crypt-v2: cannot initialise the key"));
+            }
+            const auto wkc = client_key->wkc();
+            return proto::ControlWrap(std::move(*crypt), replay, {wkc.begin(), wkc.end()});
+        }
         case config::ControlWrap::kTlsAuth:
         case config::ControlWrap::kTlsCrypt:
             break;

@@ -36,12 +36,32 @@ ControlWrap::ControlWrap(TlsAuth auth, ReplayWindowConfig replay)
 ControlWrap::ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay)
     : wrap_(std::move(crypt)), replay_(replay) {}
 
+ControlWrap::ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay, std::vector<std::byte> wkc)
+    : wrap_(std::move(crypt)), replay_(replay), wkc_(std::move(wkc)) {}
+
+namespace {
+
+bool carries_wkc(std::span<const std::byte> plain) {
+    if (plain.empty()) {
+        return false;
+    }
+    const auto op = parse_opcode_byte(std::to_integer<std::uint8_t>(plain[0]));
+    return op &&
+           (op->opcode == Opcode::kControlHardResetClientV3 || op->opcode == Opcode::kControlWkcV1);
+}
+
+}  // namespace
+
+std::size_t ControlWrap::wire_size(std::span<const std::byte> plain) const {
+    return plain.size() + overhead() + (!wkc_.empty() && carries_wkc(plain) ? wkc_.size() : 0);
+}
+
 WrapMode ControlWrap::mode() const {
     if (std::holds_alternative<TlsAuth>(wrap_)) {
         return WrapMode::kTlsAuth;
     }
     if (std::holds_alternative<TlsCrypt>(wrap_)) {
-        return WrapMode::kTlsCrypt;
+        return wkc_.empty() ? WrapMode::kTlsCrypt : WrapMode::kTlsCryptV2;
     }
     return WrapMode::kNone;
 }
@@ -63,7 +83,7 @@ std::uint32_t ControlWrap::last_sent_id() const {
 Result<std::size_t, WrapError> ControlWrap::wrap(std::span<const std::byte> plain,
                                                  std::uint32_t wall_seconds,
                                                  std::span<std::byte> out) {
-    if (out.size() < plain.size() + overhead()) {
+    if (out.size() < wire_size(plain)) {
         return Unexpected(WrapError::kBufferTooSmall);
     }
     if (std::holds_alternative<Plain>(wrap_)) {
@@ -71,7 +91,7 @@ Result<std::size_t, WrapError> ControlWrap::wrap(std::span<const std::byte> plai
         return plain.size();
     }
     if (!sender_) {
-        sender_.emplace(/*long_form=*/true, wall_seconds);
+        sender_.emplace(/*long_form=*/true, wall_seconds, wkc_.empty() ? 0 : kEarlyNegStart);
     }
     auto id = sender_->next(wall_seconds);
     if (!id) {
@@ -82,6 +102,10 @@ Result<std::size_t, WrapError> ControlWrap::wrap(std::span<const std::byte> plai
                        : std::get<TlsCrypt>(wrap_).wrap(plain, *id, out);
     if (!wrapped) {
         return Unexpected(from_crypto(wrapped.error()));
+    }
+    if (!wkc_.empty() && carries_wkc(plain)) {
+        std::copy(wkc_.begin(), wkc_.end(), out.begin() + static_cast<std::ptrdiff_t>(*wrapped));
+        return *wrapped + wkc_.size();
     }
     return *wrapped;
 }

@@ -13,6 +13,10 @@
 //    is verified first; only then is the replay id checked against the window and recorded, so
 //    forged packets never move the window. A failure changes no state.
 //  * With no wrapping, wrap() copies and unwrap() only checks the opcode.
+//  * tls-crypt-v2 (client side) is tls-crypt with the client key Kc plus: the sender counter
+//    starts at EARLY_NEG_START (0x0f000000, ssl_pkt.h; tls_session_init sets it so the server
+//    learns that we support early negotiation), and the client's WKc is appended after the
+//    wrapped P_CONTROL_HARD_RESET_CLIENT_V3 and P_CONTROL_WKC_V1 (ssl_pkt.c write_control_auth).
 // One ControlWrap serves all key ids of a session (OpenVPN keeps one tls_wrap per session).
 #pragma once
 
@@ -21,6 +25,7 @@
 #include <optional>
 #include <span>
 #include <variant>
+#include <vector>
 
 #include "nfv/platform/result.hpp"
 #include "nfv/platform/time.hpp"
@@ -42,7 +47,11 @@ enum class WrapError : std::uint8_t {
 };
 
 /// Which wrapping a session uses.
-enum class WrapMode : std::uint8_t { kNone, kTlsAuth, kTlsCrypt };
+enum class WrapMode : std::uint8_t { kNone, kTlsAuth, kTlsCrypt, kTlsCryptV2 };
+
+/// EARLY_NEG_START: the tls-crypt-v2 client's packet ids start above this (EARLY_NEG_MASK
+/// 0xff000000 selects the marker byte).
+inline constexpr std::uint32_t kEarlyNegStart = 0x0f000000;
 
 class ControlWrap {
 public:
@@ -52,12 +61,18 @@ public:
     ControlWrap(TlsAuth auth, ReplayWindowConfig replay);
     /// tls-crypt (v1, v2 client keys, or dynamic tls-crypt keys).
     ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay);
+    /// tls-crypt-v2 client: tls-crypt with Kc, and `wkc` appended to V3 resets and WKC_V1.
+    ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay, std::vector<std::byte> wkc);
 
     [[nodiscard]] WrapMode mode() const;
-    /// Bytes the wire form adds to the plain form.
+    /// Bytes the wire form adds to the plain form (not counting an appended WKc).
     [[nodiscard]] std::size_t overhead() const;
+    /// The tls-crypt-v2 wrapped client key (empty for other modes).
+    [[nodiscard]] std::span<const std::byte> wkc() const { return wkc_; }
+    /// Size of the wire form of `plain` (overhead, plus the WKc where it is appended).
+    [[nodiscard]] std::size_t wire_size(std::span<const std::byte> plain) const;
 
-    /// Wraps `plain` into `out` (needs plain.size() + overhead() bytes, must not overlap).
+    /// Wraps `plain` into `out` (needs wire_size(plain) bytes, must not overlap).
     /// `wall_seconds` is the current Unix time (the packet-id time field).
     [[nodiscard]] Result<std::size_t, WrapError> wrap(std::span<const std::byte> plain,
                                                       std::uint32_t wall_seconds,
@@ -77,6 +92,7 @@ private:
     std::variant<Plain, TlsAuth, TlsCrypt> wrap_;
     ReplayWindow replay_;
     std::optional<PacketIdSender> sender_;  // created at the first wrap (needs the time)
+    std::vector<std::byte> wkc_;            // tls-crypt-v2 only
 };
 
 }  // namespace nfv::vpn::proto

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "nfv/net/byte_reader.hpp"
+
 namespace nfv::vpn::session {
 namespace {
 
@@ -55,6 +57,37 @@ std::optional<std::string> control_message_text(std::span<const std::byte> recor
     return text;
 }
 
+constexpr std::uint16_t kTlvEarlyNegFlags = 0x0001;  // TLV_TYPE_EARLY_NEG_FLAGS
+constexpr std::uint16_t kEarlyNegFlagResendWkc = 0x0001;
+
+// The payload of the server's reset to a client that announced early negotiation: TLVs of
+// u16 type, u16 length, value (ssl_pkt.h; ssl.c parse_early_negotiation_tlvs). Returns the
+// EARLY_NEG_FLAGS value (0 when absent); unknown types are skipped; nullopt when malformed.
+std::optional<std::uint16_t> parse_early_negotiation(std::span<const std::byte> payload) {
+    net::ByteReader reader(payload);
+    std::uint16_t flags = 0;
+    while (!reader.empty()) {
+        const auto type = reader.read_u16();
+        const auto length = reader.read_u16();
+        if (!type || !length) {
+            return std::nullopt;
+        }
+        const auto value = reader.read_bytes(*length);
+        if (!value) {
+            return std::nullopt;
+        }
+        if (*type == kTlvEarlyNegFlags) {
+            net::ByteReader flag_reader(*value);
+            const auto parsed = flag_reader.read_u16();
+            if (*length != 2 || !parsed) {
+                return std::nullopt;
+            }
+            flags = *parsed;
+        }
+    }
+    return flags;
+}
+
 std::string seconds_text(platform::Duration duration) {
     return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(duration).count()) +
            " s";
@@ -76,6 +109,9 @@ struct ClientSession::KeyState {
     std::optional<proto::KeySource> remote_source;
     std::optional<proto::DataChannelKey> data;
     platform::Instant started;
+    // tls-crypt-v2: the server's reset asked for the WKc again (EARLY_NEG_FLAG_RESEND_WKC), so
+    // our first P_CONTROL_V1 (message id 1) goes out as P_CONTROL_WKC_V1.
+    bool resend_wkc = false;
 };
 
 ClientSession::ClientSession(ClientSessionConfig config, platform::Random& random, Now now)
@@ -102,8 +138,12 @@ std::unique_ptr<ClientSession::KeyState> ClientSession::start_key_state(std::uin
     if (remote_session_id_) {
         key->reliable.set_remote_session_id(*remote_session_id_);
     }
-    key->reliable.send(soft_reset ? Opcode::kControlSoftResetV1 : Opcode::kControlHardResetClientV2,
-                       {});
+    // tls-crypt-v2 clients start with P_CONTROL_HARD_RESET_CLIENT_V3 (the WKc is appended by
+    // the wrap); renegotiations use SOFT_RESET_V1 like every other mode.
+    const Opcode hard_reset = config_.wrap.mode() == proto::WrapMode::kTlsCryptV2
+                                  ? Opcode::kControlHardResetClientV3
+                                  : Opcode::kControlHardResetClientV2;
+    key->reliable.send(soft_reset ? Opcode::kControlSoftResetV1 : hard_reset, {});
     return key;
 }
 
@@ -179,6 +219,15 @@ void ClientSession::process_key_state(KeyState& key, Now now) {
             if (key.phase != KeyState::Phase::kWaitReset) {
                 continue;  // a retransmitted reset: the reliable layer already acked it
             }
+            if (message->opcode == Opcode::kControlHardResetServerV2 &&
+                config_.wrap.mode() == proto::WrapMode::kTlsCryptV2) {
+                auto flags = parse_early_negotiation(message->payload);
+                if (!flags) {
+                    fail("TLS Error: early negotiation malformed packet");
+                    return;
+                }
+                key.resend_wkc = (*flags & kEarlyNegFlagResendWkc) != 0;
+            }
             auto tls = config_.make_tls();
             if (!tls) {
                 fail("TLS setup failed: " + tls.error());
@@ -229,7 +278,22 @@ void ClientSession::process_key_state(KeyState& key, Now now) {
         }
     }
     if (auto out = key.tls->take_outgoing(); !out.empty()) {
-        key.reliable.send(Opcode::kControlV1, out);
+        std::span<const std::byte> rest(out);
+        if (key.resend_wkc) {
+            // ssl.c write_outgoing_tls_ciphertext: the packet with message id 1 becomes
+            // P_CONTROL_WKC_V1 and carries WKc-size fewer TLS bytes, so the datagram stays
+            // within the control MTU.
+            key.resend_wkc = false;
+            const std::size_t max_payload =
+                proto::control_payload_size(config_.tls_mtu, config_.wrap.overhead());
+            const std::size_t room = max_payload > config_.wrap.wkc().size()
+                                         ? max_payload - config_.wrap.wkc().size()
+                                         : 0;
+            const std::size_t first = std::min(room, rest.size());
+            key.reliable.send(Opcode::kControlWkcV1, rest.first(first));
+            rest = rest.subspan(first);
+        }
+        key.reliable.send(Opcode::kControlV1, rest);
     }
 }
 
@@ -293,7 +357,22 @@ void ClientSession::send_control_message(KeyState& key, std::string_view message
         return;
     }
     if (auto out = key.tls->take_outgoing(); !out.empty()) {
-        key.reliable.send(Opcode::kControlV1, out);
+        std::span<const std::byte> rest(out);
+        if (key.resend_wkc) {
+            // ssl.c write_outgoing_tls_ciphertext: the packet with message id 1 becomes
+            // P_CONTROL_WKC_V1 and carries WKc-size fewer TLS bytes, so the datagram stays
+            // within the control MTU.
+            key.resend_wkc = false;
+            const std::size_t max_payload =
+                proto::control_payload_size(config_.tls_mtu, config_.wrap.overhead());
+            const std::size_t room = max_payload > config_.wrap.wkc().size()
+                                         ? max_payload - config_.wrap.wkc().size()
+                                         : 0;
+            const std::size_t first = std::min(room, rest.size());
+            key.reliable.send(Opcode::kControlWkcV1, rest.first(first));
+            rest = rest.subspan(first);
+        }
+        key.reliable.send(Opcode::kControlV1, rest);
     }
 }
 
@@ -487,7 +566,7 @@ void ClientSession::flush_reliable(KeyState& key, Now now) {
         if (!proto::serialize(*packet, plain)) {
             continue;
         }
-        std::vector<std::byte> wire(plain.size() + config_.wrap.overhead());
+        std::vector<std::byte> wire(config_.wrap.wire_size(plain));
         const auto wrapped = config_.wrap.wrap(plain, now.unix_seconds, wire);
         if (!wrapped) {
             fail("cannot wrap a control packet (packet ids exhausted?)");

@@ -11,6 +11,9 @@
 //
 // Life of a connection:
 //   1. HARD_RESET_CLIENT_V2 (key_id 0) -> the server's HARD_RESET_SERVER_V2 gives its session id;
+//      with tls-crypt-v2 the reset is HARD_RESET_CLIENT_V3 + WKc, and when the server's reset
+//      carries EARLY_NEG_FLAGS with RESEND_WKC (its stateless HMAC-cookie mode) our first
+//      P_CONTROL_V1 is sent as P_CONTROL_WKC_V1 + WKc (ssl.c control_packet_needs_wkc);
 //   2. TLS runs inside P_CONTROL_V1 (reliable layer, wrapped by tls-auth/tls-crypt if set);
 //   3. after the handshake we send our key-method-2 message and read the server's;
 //   4. PUSH_REQUEST every `push_request_interval` until PUSH_REPLY (event kPushReply, one per
@@ -64,7 +67,7 @@ inline constexpr std::array<std::uint8_t, 16> kOccMagic = {
 inline constexpr std::uint8_t kOccExit = 6;
 
 struct ClientSessionConfig {
-    proto::ControlWrap wrap;              // none, tls-auth or tls-crypt
+    proto::ControlWrap wrap;              // none, tls-auth, tls-crypt or tls-crypt-v2
     proto::SessionId local_session_id{};  // 8 random bytes
     std::string options_string;           // OCC options string, "...,tls-client"
     std::string peer_info;                // "IV_VER=...\n..." lines

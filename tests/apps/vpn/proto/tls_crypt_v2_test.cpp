@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "openvpn_tls_crypt_v2_vectors.hpp"
 #include "openvpn_vectors.hpp"
 #include "proto/packet.hpp"
 #include "proto/tls_crypt.hpp"
@@ -12,49 +13,9 @@
 namespace nfv::vpn::proto {
 namespace {
 
-// Keys from OpenVPN tests/unit_tests/openvpn/test_tls_crypt.c (test_server_key,
-// test_client_key, test_client_key_metadata). They were generated with rand_bytes() mocked to
-// write 0, 1, 2, ... (so the server key is bytes 0..127 and Kc bytes 0..255), the unit-test
-// clock at 0 (the default metadata is a timestamp of 0), and for the second client key
-// --genkey metadata "AABBCCDD" (test_tls_crypt_v2_write_client_key_file{,_metadata}).
-constexpr std::string_view kServerKey =
-    "-----BEGIN OpenVPN tls-crypt-v2 server key-----\n"
-    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v\n"
-    "MDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5f\n"
-    "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn8=\n"
-    "-----END OpenVPN tls-crypt-v2 server key-----\n";
-
-constexpr std::string_view kClientKey =
-    "-----BEGIN OpenVPN tls-crypt-v2 client key-----\n"
-    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v\n"
-    "MDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5f\n"
-    "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6P\n"
-    "kJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/\n"
-    "wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v\n"
-    "8PHy8/T19vf4+fr7/P3+/xd9pcB0qUYZsWvkrLcfGmzPJPM8a7r0mEWdXwbDadSV\n"
-    "LHg5bv2TwlmPR3HgaMr8o9LTh9hxUTkrH3S0PfKRNwcso86ua/dBFTyXsM9tg4aw\n"
-    "3dS6ogH9AkaT+kRRDgNcKWkQCbwmJK2JlfkXHBwbAtmn78AkNuho6QCFqCdqGab3\n"
-    "zh2vheFqGMPdGpukbFrT3rcO3VLxUeG+RdzXiMTCpJSovFBP1lDkYwYJPnz6daEh\n"
-    "j0TzJ3BVru9W3CpotdNt7u09knxAfpCxjtrP3semsDew/gTBtcfQ/OoTFyFHnN5k\n"
-    "RZ+q17SC4nba3Pp8/Fs0+hSbv2tJozoD8SElFq7SIWJsciTYh8q8f5yQxjdt4Wxu\n"
-    "/Z5wtPCAZ0tOzj4ItTI77fBOYRTfEayzHgEr\n"
-    "-----END OpenVPN tls-crypt-v2 client key-----\n";
-
-constexpr std::string_view kClientKeyMetadata =
-    "-----BEGIN OpenVPN tls-crypt-v2 client key-----\n"
-    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4v\n"
-    "MDEyMzQ1Njc4OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5f\n"
-    "YGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AgYKDhIWGh4iJiouMjY6P\n"
-    "kJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq+wsbKztLW2t7i5uru8vb6/\n"
-    "wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t/g4eLj5OXm5+jp6uvs7e7v\n"
-    "8PHy8/T19vf4+fr7/P3+/2ntp1WCqhcLjJQY/igkjNt3Yb6i0neqFkfrOp2UCDcz\n"
-    "6RSJtPLZbvOOKUHk2qwxPYUsFCnz/IWV6/ZiLRrabzUpS8oSN1HS6P7qqAdrHKgf\n"
-    "hVTHasdSf2UdMTPC7HBgnP9Ll0FhKN0h7vSzbbt7QM7wH9mr1ecc/Mt0SYW2lpwA\n"
-    "aJObYGTyk6hTgWm0g/MLrworLrezTqUHBZzVsu+LDyqLWK1lzJNd66MuNOsGA4YF\n"
-    "fbCsDh8n3H+Cw1k5YNBZDYYJOtVUgBWXheO6vgoOmqDdI0dAQ3hVo9DE+SkCFjgf\n"
-    "l4FY2yLEh9ZVZZrl1eD1Owh/X178CkHrBJYl9LNQSyQEKlDGWwBLQ/pY3qtjctr3\n"
-    "pV62MPQdBo+1lcsjDCJVQA6XUyltas4BKQ==\n"
-    "-----END OpenVPN tls-crypt-v2 client key-----\n";
+using testdata::kTlsCryptV2ClientKey;
+using testdata::kTlsCryptV2ClientKeyMetadata;
+using testdata::kTlsCryptV2ServerKey;
 
 std::vector<std::byte> counting_bytes(std::size_t count) {
     std::vector<std::byte> out(count);
@@ -69,12 +30,12 @@ std::vector<std::byte> to_vector(std::span<const std::byte> bytes) {
 }
 
 TEST(TlsCryptV2, ParsesOpenVpnServerKey) {
-    const auto key = TlsCryptV2ServerKey::parse(kServerKey);
+    const auto key = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey);
     ASSERT_TRUE(key);
 }
 
 TEST(TlsCryptV2, ParsesOpenVpnClientKeyIntoKcAndWkc) {
-    const auto key = TlsCryptV2ClientKey::parse(kClientKey);
+    const auto key = TlsCryptV2ClientKey::parse(kTlsCryptV2ClientKey);
     ASSERT_TRUE(key);
     EXPECT_EQ(to_vector(key->key().bytes()), counting_bytes(kStaticKeySize));
     // WKc = tag (32) || encrypted Kc (256) || metadata (type + u64 timestamp) || length (2).
@@ -84,8 +45,8 @@ TEST(TlsCryptV2, ParsesOpenVpnClientKeyIntoKcAndWkc) {
 }
 
 TEST(TlsCryptV2, ServerKeyUnwrapsOpenVpnWkcWithTimestampMetadata) {
-    const auto server = TlsCryptV2ServerKey::parse(kServerKey).value();
-    const auto client = TlsCryptV2ClientKey::parse(kClientKey).value();
+    const auto server = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey).value();
+    const auto client = TlsCryptV2ClientKey::parse(kTlsCryptV2ClientKey).value();
     const auto unwrapped = server.unwrap(client.wkc());
     ASSERT_TRUE(unwrapped);
     EXPECT_EQ(to_vector(unwrapped->key), counting_bytes(kStaticKeySize));
@@ -94,8 +55,8 @@ TEST(TlsCryptV2, ServerKeyUnwrapsOpenVpnWkcWithTimestampMetadata) {
 }
 
 TEST(TlsCryptV2, ServerKeyUnwrapsOpenVpnWkcWithUserMetadata) {
-    const auto server = TlsCryptV2ServerKey::parse(kServerKey).value();
-    const auto client = TlsCryptV2ClientKey::parse(kClientKeyMetadata).value();
+    const auto server = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey).value();
+    const auto client = TlsCryptV2ClientKey::parse(kTlsCryptV2ClientKeyMetadata).value();
     EXPECT_EQ(to_vector(client.key().bytes()), counting_bytes(kStaticKeySize));
     const auto unwrapped = server.unwrap(client.wkc());
     ASSERT_TRUE(unwrapped);
@@ -107,12 +68,12 @@ TEST(TlsCryptV2, ServerKeyUnwrapsOpenVpnWkcWithUserMetadata) {
 TEST(TlsCryptV2, WrapReproducesOpenVpnWkcBytes) {
     // Wrapping is deterministic (IV = first 16 bytes of the tag), so our wrap of the same Kc
     // and metadata must equal the WKc OpenVPN wrote into the key files.
-    const auto server = TlsCryptV2ServerKey::parse(kServerKey).value();
+    const auto server = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey).value();
     const auto kc = counting_bytes(kStaticKeySize);
     const std::span<const std::byte, kStaticKeySize> kc_span(kc.data(), kStaticKeySize);
     for (const auto& [text, metadata] :
-         {std::pair{kClientKey, testdata::bytes({0x01, 0, 0, 0, 0, 0, 0, 0, 0})},
-          std::pair{kClientKeyMetadata,
+         {std::pair{kTlsCryptV2ClientKey, testdata::bytes({0x01, 0, 0, 0, 0, 0, 0, 0, 0})},
+          std::pair{kTlsCryptV2ClientKeyMetadata,
                     testdata::bytes({0x00, 0x00, 0x00, 0x41, 0x08, 0x20, 0xc3})}}) {
         const auto client = TlsCryptV2ClientKey::parse(text).value();
         const auto wkc = server.wrap(kc_span, metadata);
@@ -123,9 +84,9 @@ TEST(TlsCryptV2, WrapReproducesOpenVpnWkcBytes) {
 
 TEST(TlsCryptV2, UnwrapRejectsWrongServerKeyAndAnyModifiedByte) {
     // As test_tls_crypt.c tls_crypt_v2_wrap_unwrap_wrong_key and tls_crypt_v2_wrap_unwrap_invalid.
-    const auto server = TlsCryptV2ServerKey::parse(kServerKey).value();
+    const auto server = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey).value();
     const TlsCryptV2ServerKey wrong(std::array<std::byte, kTlsCryptV2ServerKeySize>{});
-    const auto client = TlsCryptV2ClientKey::parse(kClientKey).value();
+    const auto client = TlsCryptV2ClientKey::parse(kTlsCryptV2ClientKey).value();
     EXPECT_EQ(wrong.unwrap(client.wkc()).error(), TlsCryptV2Error::kAuthFailed);
     const auto original = to_vector(client.wkc());
     for (std::size_t i = 0; i + 2 < original.size(); ++i) {
@@ -140,7 +101,7 @@ TEST(TlsCryptV2, UnwrapRejectsWrongServerKeyAndAnyModifiedByte) {
 
 TEST(TlsCryptV2, WrapRejectsTooLongMetadata) {
     // As test_tls_crypt.c tls_crypt_v2_wrap_too_long_metadata.
-    const auto server = TlsCryptV2ServerKey::parse(kServerKey).value();
+    const auto server = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey).value();
     const auto kc = counting_bytes(kStaticKeySize);
     const std::span<const std::byte, kStaticKeySize> kc_span(kc.data(), kStaticKeySize);
     const std::vector<std::byte> longest(kTlsCryptV2MaxMetadataSize, std::byte{7});
@@ -155,22 +116,24 @@ TEST(TlsCryptV2, WrapRejectsTooLongMetadata) {
 }
 
 TEST(TlsCryptV2, ClientKeyParseRejectsBrokenFiles) {
-    EXPECT_EQ(TlsCryptV2ClientKey::parse(kServerKey).error(), TlsCryptV2Error::kMissingPem);
-    std::string truncated(kClientKey);
+    EXPECT_EQ(TlsCryptV2ClientKey::parse(kTlsCryptV2ServerKey).error(),
+              TlsCryptV2Error::kMissingPem);
+    std::string truncated(kTlsCryptV2ClientKey);
     truncated.erase(truncated.find("/Z5wtPCAZ0tOzj4ItTI77fBOYRTfEayzHgEr\n"), 37);
     EXPECT_EQ(TlsCryptV2ClientKey::parse(truncated).error(), TlsCryptV2Error::kBadWkc);
-    std::string bad_char(kClientKey);
+    std::string bad_char(kTlsCryptV2ClientKey);
     bad_char[bad_char.find("AAEC")] = '*';
     EXPECT_EQ(TlsCryptV2ClientKey::parse(bad_char).error(), TlsCryptV2Error::kBadBase64);
-    EXPECT_EQ(TlsCryptV2ServerKey::parse(kClientKey).error(), TlsCryptV2Error::kMissingPem);
+    EXPECT_EQ(TlsCryptV2ServerKey::parse(kTlsCryptV2ClientKey).error(),
+              TlsCryptV2Error::kMissingPem);
 }
 
 TEST(TlsCryptV2, ClientAndServerSidesOfKcTalk) {
     // The control channel uses Kc like a tls-crypt v1 key: the client sends with key[1], the
     // server (after unwrapping WKc) with key[0]. A V3 reset wrapped by the client opens on the
     // server side keyed from the unwrapped Kc.
-    const auto client_key = TlsCryptV2ClientKey::parse(kClientKey).value();
-    const auto server = TlsCryptV2ServerKey::parse(kServerKey).value();
+    const auto client_key = TlsCryptV2ClientKey::parse(kTlsCryptV2ClientKey).value();
+    const auto server = TlsCryptV2ServerKey::parse(kTlsCryptV2ServerKey).value();
     const auto unwrapped = server.unwrap(client_key.wkc()).value();
     auto client = TlsCrypt::create(client_key.key(), /*is_server=*/false).value();
     auto server_side = TlsCrypt::create(StaticKey(unwrapped.key), /*is_server=*/true).value();
