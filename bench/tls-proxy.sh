@@ -54,7 +54,7 @@ user root;
 pid $1/nginx.pid;
 error_log $1/error.log warn;
 worker_rlimit_nofile $(ulimit -Hn);
-events { worker_connections 30000; }
+events { worker_connections $(ulimit -Hn); }
 EOF
 }
 mkdir -p "$T/backend" "$T/front"

@@ -1,31 +1,111 @@
 #include "runtime/snapshot.hpp"
 
-#include <netdb.h>
+#include <array>
+#include <chrono>
+
+#include <sys/socket.h>
+
+#include <ares.h>
+#include <poll.h>
 
 namespace nfv::tls_proxy {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr auto kResolveLimit = std::chrono::seconds(10);
+
+struct AresQuery {
+    bool done = false;
+    int status = ARES_SUCCESS;
+    std::vector<platform::io::SocketAddress> addresses;
+};
+
+void on_addrinfo(void* arg, int status, int /*timeouts*/, ares_addrinfo* result) {
+    auto* query = static_cast<AresQuery*>(arg);
+    query->done = true;
+    query->status = status;
+    if (result == nullptr) {
+        return;
+    }
+    for (const ares_addrinfo_node* node = result->nodes; node != nullptr; node = node->ai_next) {
+        if (auto a = platform::io::SocketAddress::from_sockaddr(
+                node->ai_addr, static_cast<socklen_t>(node->ai_addrlen))) {
+            query->addresses.push_back(*a);
+        }
+    }
+    ares_freeaddrinfo(result);
+}
+
+}  // namespace
 
 Result<std::vector<platform::io::SocketAddress>, std::string> resolve_endpoint(
     const Endpoint& endpoint) {
     if (auto numeric = platform::io::SocketAddress::parse(endpoint.host, endpoint.port)) {
         return std::vector<platform::io::SocketAddress>{*numeric};
     }
-    addrinfo hints{};
+    // c-ares, like getaddrinfo, reads /etc/hosts and then asks the resolv.conf servers (A and
+    // AAAA). The wait is bounded (kResolveLimit); this runs at start-up and on reload only.
+    static const int library = ares_library_init(ARES_LIB_INIT_ALL);
+    if (library != ARES_SUCCESS) {
+        return Unexpected(std::string("c-ares: ") + ares_strerror(library));
+    }
+    ares_channel channel = nullptr;
+    ares_options options{};
+    options.timeout = 2000;  // ms per try
+    options.tries = 2;
+    if (const int rc = ares_init_options(&channel, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+        rc != ARES_SUCCESS) {
+        return Unexpected(std::string("c-ares: ") + ares_strerror(rc));
+    }
+    AresQuery query;
+    ares_addrinfo_hints hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    addrinfo* list = nullptr;
     const std::string port = std::to_string(endpoint.port);
-    const int rc = ::getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &list);
-    if (rc != 0) {
-        return Unexpected(std::string("cannot resolve \"") + endpoint.host +
-                          "\": " + ::gai_strerror(rc));
-    }
-    std::vector<platform::io::SocketAddress> out;
-    for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
-        if (auto a = platform::io::SocketAddress::from_sockaddr(ai->ai_addr, ai->ai_addrlen)) {
-            out.push_back(*a);
+    ares_getaddrinfo(channel, endpoint.host.c_str(), port.c_str(), &hints, on_addrinfo, &query);
+    const auto give_up = SteadyClock::now() + kResolveLimit;
+    while (!query.done && SteadyClock::now() < give_up) {
+        std::array<ares_socket_t, ARES_GETSOCK_MAXNUM> sockets{};
+        const int mask = ares_getsock(channel, sockets.data(), static_cast<int>(sockets.size()));
+        std::array<pollfd, ARES_GETSOCK_MAXNUM> fds{};
+        nfds_t count = 0;
+        for (int i = 0; i < ARES_GETSOCK_MAXNUM; ++i) {
+            const bool readable = ARES_GETSOCK_READABLE(mask, i) != 0;
+            const bool writable = ARES_GETSOCK_WRITABLE(mask, i) != 0;
+            if (!readable && !writable) {
+                continue;
+            }
+            fds[count].fd = sockets[static_cast<std::size_t>(i)];
+            fds[count].events =
+                static_cast<short>((readable ? POLLIN : 0) | (writable ? POLLOUT : 0));
+            ++count;
+        }
+        timeval limit{1, 0};
+        timeval wait{};
+        const timeval* next = ares_timeout(channel, &limit, &wait);
+        const int timeout_ms = static_cast<int>(next->tv_sec * 1000 + next->tv_usec / 1000);
+        (void)::poll(fds.data(), count, timeout_ms);
+        for (nfds_t i = 0; i < count; ++i) {
+            const bool in = (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
+            const bool out = (fds[i].revents & POLLOUT) != 0;
+            ares_process_fd(channel, in ? fds[i].fd : ARES_SOCKET_BAD,
+                            out ? fds[i].fd : ARES_SOCKET_BAD);
+        }
+        if (count == 0) {
+            ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);  // timeouts
         }
     }
-    ::freeaddrinfo(list);
+    ares_destroy(channel);  // a query still running ends with ARES_EDESTRUCTION
+    if (!query.done || query.status == ARES_EDESTRUCTION) {
+        return Unexpected("cannot resolve \"" + endpoint.host + "\": no answer within " +
+                          std::to_string(kResolveLimit.count()) + " s");
+    }
+    if (query.status != ARES_SUCCESS) {
+        return Unexpected("cannot resolve \"" + endpoint.host +
+                          "\": " + ares_strerror(query.status));
+    }
+    std::vector<platform::io::SocketAddress> out = std::move(query.addresses);
     if (out.empty()) {
         return Unexpected("\"" + endpoint.host + "\" has no IPv4 or IPv6 address");
     }

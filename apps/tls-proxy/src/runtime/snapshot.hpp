@@ -3,9 +3,9 @@
 // a new Snapshot; connections keep the one they started with (shared_ptr), so SIGHUP never
 // disturbs an established connection.
 //
-// Host names of backends are resolved once, when the snapshot is built (getaddrinfo, blocking,
-// at start-up and on reload only). TODO(tlsproxy): resolve asynchronously with c-ares and
-// re-resolve on TTL expiry.
+// Host names of backends are resolved once, when the snapshot is built, with c-ares (/etc/hosts,
+// then DNS; blocking with a bound, at start-up and on reload only). Not yet: resolution on the
+// event loop, and re-resolution when the records' TTL expires (a SIGHUP re-resolves).
 #pragma once
 
 #include <cstddef>
@@ -69,8 +69,8 @@ private:
     std::vector<std::size_t> round_robin_;
 };
 
-/// Numeric address first, then getaddrinfo(AF_UNSPEC, SOCK_STREAM). Every address returned
-/// is kept (in resolver order).
+/// Numeric address first, then c-ares ares_getaddrinfo(AF_UNSPEC, SOCK_STREAM), waiting at
+/// most 10 s. Every address returned is kept (in resolver order).
 [[nodiscard]] Result<std::vector<platform::io::SocketAddress>, std::string> resolve_endpoint(
     const Endpoint& endpoint);
 
