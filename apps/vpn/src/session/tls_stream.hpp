@@ -35,6 +35,9 @@ public:
     /// RFC 5705 keying material exporter (no context), after the handshake.
     [[nodiscard]] virtual Result<void, std::string> export_keying_material(
         std::string_view label, std::span<std::byte> out) = 0;
+    /// The peer certificate's subject CN (empty before the handshake or without a
+    /// certificate); a server reports it with the authenticated client (OpenVPN common_name).
+    [[nodiscard]] virtual std::string peer_common_name() const = 0;
     /// Human-readable summary for logs ("TLSv1.3, TLS_AES_256_GCM_SHA384, peer CN=server").
     [[nodiscard]] virtual std::string description() const = 0;
 };

@@ -72,6 +72,10 @@ public:
         }
         return {};
     }
+    /// Fixed names: the "certificates" of the fake handshake.
+    [[nodiscard]] std::string peer_common_name() const override {
+        return done_ ? (is_client_ ? "fake-server" : "fake-client") : std::string{};
+    }
     [[nodiscard]] std::string description() const override { return "fake TLS"; }
 
 private:

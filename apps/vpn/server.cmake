@@ -1,0 +1,6 @@
+# Server side of nfv_vpn_core: the per-client ServerSession, the PUSH_REPLY builder and the
+# stateless reset cookie.
+target_sources(nfv_vpn_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/src/session/server_session.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/session/push_reply_builder.cpp
+)
