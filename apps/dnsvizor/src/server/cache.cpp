@@ -75,6 +75,11 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
         }
         platform::Instant earliest = now + seconds(0xffffffffLL);
         for (const auto& record : reply.answers) {
+            if (record.type() == RrType::kRrsig) {
+                // The answer to a DO query carries signatures; dnsmasq 2.90 without `dnssec`
+                // does not cache them, so later answers from the cache are the bare RRsets.
+                continue;
+            }
             const auto expiry = now + seconds(clamp_positive(record.ttl));
             earliest = std::min(earliest, expiry);
             entry.answers.push_back(StoredRecord{record, expiry});

@@ -181,6 +181,22 @@ TEST(Cache, ServfailTruncatedAndZeroTtlAreNotCached) {
     EXPECT_EQ(cache.size(), 0U);
 }
 
+TEST(Cache, SignaturesOfADoAnswerAreNotCached) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("signed.example.");
+    net::dns::ResourceRecord rrsig{test::name("signed.example."), net::dns::RrClass::kIn, 60,
+                                   net::dns::rdata::Opaque{RrType::kRrsig, {std::byte{1}}}};
+    ASSERT_TRUE(cache.insert(
+        q,
+        response(q, Rcode::kNoError, {a_record("signed.example.", 60, {198, 51, 100, 1}), rrsig}),
+        clock.now()));
+    const auto hit = cache.lookup(q, clock.now());
+    ASSERT_TRUE(hit);
+    ASSERT_EQ(hit->answers.size(), 1U);
+    EXPECT_EQ(hit->answers[0].type(), RrType::kA);
+}
+
 TEST(Cache, ReplyForAnotherQuestionIsRejected) {
     platform::testing::ManualClock clock;
     Cache cache(settings());
