@@ -52,8 +52,11 @@ proto::KeyDirection key_direction(const config::VpnConfig& config) {
 Result<proto::ControlWrap, std::string> control_wrap(const config::VpnConfig& config,
                                                      config::FileReader& reader) {
     proto::ReplayWindowConfig replay;
-    replay.seq_backtrack =
-        config.protocol.transport == config::Transport::kTcp ? 0 : config.replay_window;
+    // The control-channel wrap keeps the --replay-window backtrack over TCP too: openvpn 2.6
+    // initialises its TLS_WRAP packet_id with replay_window/replay_time whatever the transport
+    // (its TCP server logs "PID_TEST [TLS_WRAP] ... r=[..,64,15,..]"), and a tls-crypt-v2 peer's
+    // ids start at EARLY_NEG_START + 1, which strict (id == 1 first) TCP ordering would reject.
+    replay.seq_backtrack = config.replay_window;
     replay.time_backtrack = std::chrono::seconds(config.replay_window_seconds);
     const auto& key = config.control_key;
     switch (key.wrap) {
