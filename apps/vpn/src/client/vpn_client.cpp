@@ -216,6 +216,8 @@ void VpnClient::start_session() {
     if (config_.reneg_sec > 0) {
         session_config.reneg_interval = std::chrono::seconds(config_.reneg_sec);
     }
+    session_config.reneg_bytes = config_.reneg_bytes;
+    session_config.reneg_packets = config_.reneg_pkts;
     session_ = std::make_unique<session::ClientSession>(std::move(session_config), random_, now());
     push_.emplace(config::PullPolicy{config_.client.pull_filters, config_.client.route_nopull});
     ++stats_.connects;

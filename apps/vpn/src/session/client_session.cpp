@@ -112,6 +112,10 @@ struct ClientSession::KeyState {
     // tls-crypt-v2: the server's reset asked for the WKc again (EARLY_NEG_FLAG_RESEND_WKC), so
     // our first P_CONTROL_V1 (message id 1) goes out as P_CONTROL_WKC_V1.
     bool resend_wkc = false;
+    // Data-channel traffic on this key, both directions (ssl.c ks->n_bytes / ks->n_packets:
+    // tls_pre_decrypt and tls_post_encrypt), for --reneg-bytes and --reneg-pkts.
+    std::uint64_t n_bytes = 0;
+    std::uint64_t n_packets = 0;
 };
 
 ClientSession::ClientSession(ClientSessionConfig config, platform::Random& random, Now now)
@@ -449,6 +453,8 @@ Result<std::size_t, proto::DataError> ClientSession::encrypt(std::span<const std
     auto written = primary_->data->encrypt(packet, peer_id_, out);
     if (written) {
         last_sent_ = now.mono;
+        primary_->n_bytes += *written;
+        ++primary_->n_packets;
     }
     return written;
 }
@@ -466,11 +472,14 @@ Result<std::span<std::byte>, proto::DataError> ClientSession::decrypt(std::span<
         ++stats_.data_dropped;
         return Unexpected(proto::DataError::kWrongKeyId);
     }
+    const std::size_t received = packet.size();
     auto decrypted = key->data->decrypt_in_place(packet, now.mono);
     if (!decrypted) {
         ++stats_.data_dropped;
         return Unexpected(decrypted.error());
     }
+    key->n_bytes += received;
+    ++key->n_packets;
     last_received_ = now.mono;
     const auto plaintext = decrypted->plaintext;
     if (plaintext.size() == kPingMagic.size() && equals_magic(plaintext, kPingMagic)) {
@@ -551,10 +560,9 @@ void ClientSession::on_timer(Now now) {
     if (ping_interval_ > platform::Duration::zero() && now.mono - last_sent_ >= ping_interval_) {
         queue_ping(now);
     }
-    const bool wrap_soon = primary_ && primary_->data && primary_->data->should_renegotiate();
     const bool reneg_due = config_.reneg_interval && primary_ &&
                            now.mono - primary_->started >= *config_.reneg_interval;
-    if ((wrap_soon || reneg_due) && !renegotiating_) {
+    if ((usage_renegotiation_due() || reneg_due) && !renegotiating_) {
         last_key_id_ = static_cast<std::uint8_t>(last_key_id_ >= 7 ? 1 : last_key_id_ + 1);
         renegotiating_ = start_key_state(last_key_id_, /*soft_reset=*/true, now);
     }
@@ -600,6 +608,17 @@ std::optional<SessionEvent> ClientSession::poll_event() {
     return event;
 }
 
+bool ClientSession::usage_renegotiation_due() const {
+    if (!primary_ || !primary_->data) {
+        return false;
+    }
+    // ssl.c tls_process: renegotiate when the data key nears its packet-id wrap
+    // (packet_id_close_to_wrapping), or after --reneg-bytes / --reneg-pkts of traffic on it.
+    return primary_->data->should_renegotiate() ||
+           (config_.reneg_bytes > 0 && primary_->n_bytes >= config_.reneg_bytes) ||
+           (config_.reneg_packets > 0 && primary_->n_packets >= config_.reneg_packets);
+}
+
 std::optional<platform::Instant> ClientSession::next_deadline() const {
     std::optional<platform::Instant> earliest;
     const auto consider = [&earliest](std::optional<platform::Instant> t) {
@@ -629,6 +648,9 @@ std::optional<platform::Instant> ClientSession::next_deadline() const {
         }
         if (config_.reneg_interval && primary_ && !renegotiating_) {
             consider(primary_->started + *config_.reneg_interval);
+        }
+        if (!renegotiating_ && usage_renegotiation_due()) {
+            consider(primary_->started);  // already past: on_timer() starts it at once
         }
     }
     return earliest;

@@ -21,10 +21,10 @@
 //      activate_data_channel());
 //   5. data packets flow; keepalive pings go out when nothing was sent for `ping`; no packet
 //      from the server for `ping_restart` raises kRestart.
-//   Renegotiation: the server's P_CONTROL_SOFT_RESET_V1 (or our own after reneg-sec / the
-//   packet-id wrap trigger) starts a new key state on the next key_id (1..7, wrapping to 1);
-//   when its key-method-2 exchange is done it becomes the primary key and the previous one
-//   stays usable for receiving during the transition window (60 s).
+//   Renegotiation: the server's P_CONTROL_SOFT_RESET_V1 (or our own after reneg-sec,
+//   reneg-bytes, reneg-pkts or the packet-id wrap trigger) starts a new key state on the next
+//   key_id (1..7, wrapping to 1); when its key-method-2 exchange is done it becomes the primary key
+//   and the previous one stays usable for receiving during the transition window (60 s).
 #pragma once
 
 #include <array>
@@ -77,6 +77,8 @@ struct ClientSessionConfig {
     platform::Duration push_request_interval = std::chrono::seconds(5);
     platform::Duration transition_window = std::chrono::seconds(60);  // --tran-window
     std::optional<platform::Duration> reneg_interval;                 // --reneg-sec (client)
+    std::uint64_t reneg_bytes = 0;    // --reneg-bytes: data bytes on one key, both ways (0 = off)
+    std::uint64_t reneg_packets = 0;  // --reneg-pkts: data packets on one key, both ways (0 = off)
     std::size_t tls_mtu = proto::kDefaultTlsMtu;
     bool tcp = false;  // strict packet-id order (no replay backtrack) over TCP
 };
@@ -166,6 +168,7 @@ private:
     void emit(SessionEvent::Kind kind, std::string text);
     void flush_reliable(KeyState& key, Now now);
     void queue_ping(Now now);
+    [[nodiscard]] bool usage_renegotiation_due() const;
 
     ClientSessionConfig config_;
     platform::Random* random_;

@@ -440,6 +440,71 @@ TEST_F(ClientSessionTest, ServerSoftResetRotatesKeysAndKeepsTheOldOneForTheTrans
     EXPECT_FALSE(client.decrypt(late_copy, now()));
 }
 
+TEST_F(ClientSessionTest, RenegotiatesAfterRenegPktsOrRenegBytesOfTrafficBothWays) {
+    // ssl.c tls_process: a key is renegotiated once ks->n_packets >= --reneg-pkts or
+    // ks->n_bytes >= --reneg-bytes, counting data packets sent and received on it.
+    for (const bool by_bytes : {false, true}) {
+        SCOPED_TRACE(by_bytes ? "reneg-bytes" : "reneg-pkts");
+        MiniServer server;
+        platform::testing::SeededRandom random(10);
+        auto c = config();
+        const auto payload = bytes_of("twenty bytes of data");
+        std::vector<std::byte> wire(256);
+        ClientSession* client = nullptr;
+        std::unique_ptr<ClientSession> owned;
+        owned = std::make_unique<ClientSession>(config(), random, now());
+        client = owned.get();
+        exchange(*client, server);
+        ASSERT_TRUE(client->activate_data_channel({}, true, 5));
+        const std::size_t packet_size = client->encrypt(payload, wire, now()).value();
+        // The first packet above was only for its size; start over with the limit set.
+        if (by_bytes) {
+            // 3 sent + 1 received (P_DATA_V1, 3 bytes shorter): reached by the 4th packet.
+            c.reneg_bytes = 4 * packet_size - 3;
+        } else {
+            c.reneg_packets = 4;
+        }
+        MiniServer fresh_server;
+        owned = std::make_unique<ClientSession>(std::move(c), random, now());
+        client = owned.get();
+        exchange(*client, fresh_server);
+        ASSERT_TRUE(client->activate_data_channel({}, true, 5));
+        (void)events(*client);
+        auto server_key = fresh_server.data_key(0, true);
+
+        const auto not_due = [&] {
+            const auto deadline = client->next_deadline();
+            return !deadline || *deadline > now().mono;
+        };
+        for (int i = 0; i < 2; ++i) {
+            ASSERT_EQ(client->encrypt(payload, wire, now()).value(), packet_size);
+        }
+        std::vector<std::byte> incoming(server_key.max_encrypted_size(payload.size(), false));
+        incoming.resize(server_key.encrypt(payload, std::nullopt, incoming).value());
+        ASSERT_EQ(incoming.size(), packet_size - 3);  // P_DATA_V1 from the server, no peer-id
+        ASSERT_TRUE(client->decrypt(incoming, now()));
+        EXPECT_TRUE(not_due()) << "3 packets are below the limit";
+        client->on_timer(now());
+        EXPECT_FALSE(client->poll_transmit(now())) << "no soft reset yet";
+
+        ASSERT_TRUE(client->encrypt(payload, wire, now()));
+        EXPECT_FALSE(not_due()) << "the 4th packet reaches the limit";
+        client->on_timer(now());
+        const auto reset = client->poll_transmit(now());
+        ASSERT_TRUE(reset);
+        EXPECT_EQ((*reset)[0], std::byte{0x19});  // P_CONTROL_SOFT_RESET_V1, key_id 1
+        fresh_server.on_packet(*reset, now());
+        exchange(*client, fresh_server);
+        const auto seen = events(*client);
+        ASSERT_FALSE(seen.empty());
+        EXPECT_EQ(seen.back().kind, SessionEvent::Kind::kRenegotiated);
+        wire.resize(256);
+        wire.resize(client->encrypt(payload, wire, now()).value());
+        EXPECT_EQ(std::to_integer<int>(wire[0]) & 7, 1) << "new traffic uses key_id 1";
+        EXPECT_TRUE(not_due()) << "the counters start again on the new key";
+    }
+}
+
 TEST_F(ClientSessionTest, GarbageAndForgedControlPacketsAreDroppedAndCounted) {
     MiniServer server;
     platform::testing::SeededRandom random(9);
