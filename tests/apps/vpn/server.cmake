@@ -4,5 +4,6 @@ nfv_add_test(vpn_server_session_test
     session/server_session_test.cpp
     session/push_reply_builder_test.cpp
     session/simulation_test.cpp
+    session/reset_cookie_test.cpp
   LIBS nfv::vpn_core nfv::platform_testing
   LABEL unit)

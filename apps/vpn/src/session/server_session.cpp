@@ -122,6 +122,38 @@ ServerSession::ServerSession(ServerSessionConfig config, platform::Random& rando
       last_received_(now.mono),
       last_sent_(now.mono) {}
 
+ServerSession::ServerSession(ServerSessionConfig config, platform::Random& random, Now now,
+                             const proto::SessionId& client_session_id)
+    : ServerSession(std::move(config), random, now) {
+    remote_session_id_ = client_session_id;
+    primary_ = start_key_state(0, Opcode::kControlHardResetServerV2, now);
+    state_ = ServerState::kTlsHandshake;
+    // The client's reset as the stateless reply acknowledged it: message id 0, delivered to
+    // the key state (its ack goes out again, which the client ignores as a duplicate).
+    proto::ControlPacket reset;
+    reset.opcode = Opcode::kControlHardResetClientV2;
+    reset.session_id = client_session_id;
+    reset.message_id = 0;
+    if (!primary_->reliable.on_packet(reset, now.mono)) {
+        close("cannot start the session from the reset cookie");
+        return;
+    }
+    // The stateless reply went out with control packet id 1 (handle_first_packet); take that
+    // id from our sender too so the client's replay window sees every id once.
+    proto::ControlPacket burn;
+    burn.opcode = Opcode::kAckV1;
+    burn.session_id = config_.local_session_id;
+    (void)burn.acks.push(0);
+    burn.remote_session_id = client_session_id;
+    std::vector<std::byte> plain(proto::wire_size(burn));
+    std::vector<std::byte> wire(plain.size() + config_.wrap.overhead());
+    if (!proto::serialize(burn, plain) || !config_.wrap.wrap(plain, now.unix_seconds, wire)) {
+        close("cannot start the session from the reset cookie");
+        return;
+    }
+    process_key_state(*primary_, now);
+}
+
 ServerSession::~ServerSession() = default;
 
 std::unique_ptr<ServerSession::KeyState> ServerSession::start_key_state(std::uint8_t key_id,

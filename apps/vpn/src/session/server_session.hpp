@@ -116,6 +116,12 @@ struct ServerSessionStats {
 class ServerSession {
 public:
     ServerSession(ServerSessionConfig config, platform::Random& random, Now now);
+    /// A session for a client that echoed our stateless reset cookie (reset_cookie.hpp,
+    /// kAccept); config.local_session_id must be the cookie. Both resets (message id 0 each
+    /// way) count as exchanged and our control packet id 1 as used by the stateless reply;
+    /// feed the echoing packet to on_control_packet() next.
+    ServerSession(ServerSessionConfig config, platform::Random& random, Now now,
+                  const proto::SessionId& client_session_id);
     ~ServerSession();
     ServerSession(const ServerSession&) = delete;
     ServerSession& operator=(const ServerSession&) = delete;
