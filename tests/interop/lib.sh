@@ -179,6 +179,8 @@ nfv_expect_eq() {
 
 # nfv_expect_match REGEX ACTUAL WHAT: assert that ACTUAL matches REGEX (grep -E).
 nfv_expect_match() {
-  printf '%s\n' "$2" | grep -Eq -- "$1" || nfv_fail "$3: '$2' does not match /$1/"
+  # A here-string, not a pipe: grep -q exits at the first match, and under pipefail the
+  # writer's SIGPIPE on a long text would turn a match into a failure.
+  grep -Eq -- "$1" <<<"$2" || nfv_fail "$3: '$2' does not match /$1/"
   nfv_log "ok: $3"
 }
