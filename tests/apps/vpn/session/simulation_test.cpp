@@ -13,6 +13,8 @@
 #include "nfv/platform/testing/manual_clock.hpp"
 #include "nfv/platform/testing/seeded_random.hpp"
 
+#include "../data/test_pki.hpp"
+#include "session/openssl_tls_stream.hpp"
 #include "session_pair.hpp"
 
 namespace nfv::vpn::session {
@@ -104,6 +106,7 @@ struct Outcome {
     std::uint64_t transcript = 0xcbf29ce484222325ULL;  // FNV-1a over (time, direction, bytes)
     std::uint64_t datagrams = 0;
     std::uint64_t lost = 0;
+    std::string peer_common_name;  // from the server's kAuthenticated event
 };
 
 constexpr int kRenegotiations = 3;
@@ -140,7 +143,29 @@ bool has_prefix(std::span<const std::byte> bytes, std::string_view prefix) {
     return true;
 }
 
-Outcome simulate(std::uint64_t seed, double loss, Initiator initiator) {
+// Real TLS for both ends (OpenSSL with a throw-away PKI). Its handshakes use OpenSSL's own
+// randomness, so runs with it complete but are not byte-for-byte reproducible.
+struct RealTls {
+    std::string peer_info;  // decides EKM (IV_PROTO bit 3) or the legacy PRF
+};
+
+const testdata::TestPki& pki() {
+    static const testdata::TestPki instance;
+    return instance;
+}
+
+proto::TlsEngineConfig tls_config(bool is_server) {
+    proto::TlsEngineConfig c;
+    c.is_server = is_server;
+    c.ca_pem = pki().ca.cert;
+    c.cert_pem = is_server ? pki().server.cert : pki().client.cert;
+    c.key_pem = is_server ? pki().server.key : pki().client.key;
+    c.remote_cert_tls = is_server ? proto::RemoteCertTls::kClient : proto::RemoteCertTls::kServer;
+    return c;
+}
+
+Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
+                 const std::optional<RealTls>& real_tls = std::nullopt) {
     Outcome out;
     platform::testing::ManualClock clock;
     const Instant start = clock.now();
@@ -151,8 +176,13 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator) {
     platform::testing::SeededRandom client_random(seed * 3 + 1);
     platform::testing::SeededRandom server_random(seed * 3 + 2);
 
-    auto client_config = testing::pair_client_config(std::string(testing::kModernPeerInfo));
+    auto client_config = testing::pair_client_config(
+        real_tls ? real_tls->peer_info : std::string(testing::kModernPeerInfo));
     auto server_config = testing::pair_server_config();
+    if (real_tls) {
+        client_config.make_tls = openssl_tls_factory(tls_config(false));
+        server_config.make_tls = openssl_tls_factory(tls_config(true));
+    }
     server_config.ping = 10s;
     server_config.ping_restart = 120s;
     (initiator == Initiator::kServer ? server_config.reneg_interval
@@ -202,6 +232,8 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator) {
         while (auto event = server.poll_event()) {
             if (event->kind == ServerEvent::Kind::kClosed) {
                 out.failures.push_back("server: " + event->text);
+            } else if (event->kind == ServerEvent::Kind::kAuthenticated) {
+                out.peer_common_name = event->text;
             }
         }
         out.server_renegotiations = server.stats().renegotiations;
@@ -350,6 +382,29 @@ INSTANTIATE_TEST_SUITE_P(LossRates, SessionSimulation,
                          ::testing::Combine(::testing::Values(0.0, 0.1, 0.3),
                                             ::testing::Values(Initiator::kServer,
                                                               Initiator::kClient)));
+
+TEST(SessionSimulationRealTls, OpensslHandshakesAndRenegotiationsOverALossyWire) {
+    const std::vector<RealTls> variants = {
+        RealTls{std::string(testing::kModernPeerInfo)},                 // EKM keys
+        RealTls{"IV_VER=2.5.9\nIV_PROTO=2\nIV_CIPHERS=AES-256-GCM\n"},  // legacy PRF keys
+    };
+    for (const auto& variant : variants) {
+        for (const auto initiator : {Initiator::kServer, Initiator::kClient}) {
+            for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+                const auto o = simulate(seed, 0.1, initiator, variant);
+                SCOPED_TRACE("seed " + std::to_string(seed) + " peer-info " + variant.peer_info +
+                             ": " + describe(o));
+                EXPECT_TRUE(o.failures.empty());
+                EXPECT_TRUE(o.connected);
+                EXPECT_EQ(o.peer_common_name, "client1");
+                EXPECT_GE(o.client_renegotiations, static_cast<std::uint64_t>(kRenegotiations));
+                EXPECT_GE(o.server_renegotiations, static_cast<std::uint64_t>(kRenegotiations));
+                EXPECT_GE(o.to_server_after_last_reneg, 3u);
+                EXPECT_GE(o.to_client_after_last_reneg, 3u);
+            }
+        }
+    }
+}
 
 TEST(SessionSimulationReplay, SameSeedGivesTheSameBytesAndAnotherSeedDoesNot) {
     const auto first = simulate(7, 0.1, Initiator::kServer);
