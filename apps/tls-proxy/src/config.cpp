@@ -351,6 +351,36 @@ Config parse_root(const json& root, std::string_view base_dir) {
     if (const json* l = obj.get("limits")) {
         config.limits = parse_limits(*l, "/limits");
     }
+    if (const json* t = obj.get("tls")) {
+        ObjectReader tls(*t, "/tls");
+        if (const json* v = tls.get("min_version")) {
+            const std::string text = as_string(*v, tls.path("min_version"));
+            if (text != "1.2" && text != "1.3") {
+                fail(tls.path("min_version"), "\"" + text + "\" is not one of 1.2, 1.3");
+            }
+            config.tls.tls13_only = text == "1.3";
+        }
+        if (const json* v = tls.get("ciphers")) {
+            config.tls.ciphers = as_string(*v, tls.path("ciphers"));
+        }
+        if (const json* v = tls.get("ciphersuites")) {
+            config.tls.ciphersuites = as_string(*v, tls.path("ciphersuites"));
+        }
+        if (const json* v = tls.get("groups")) {
+            const std::string groups_path = tls.path("groups");
+            const json& list = as_array(*v, groups_path, false);
+            std::string joined;
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                const std::string group = as_string(list[i], groups_path + "/" + std::to_string(i));
+                if (group.empty() || group.find(':') != std::string::npos) {
+                    fail(groups_path + "/" + std::to_string(i), "not a group name");
+                }
+                joined += (joined.empty() ? "" : ":") + group;
+            }
+            config.tls.groups = joined;
+        }
+        tls.finish();
+    }
     if (const json* t = obj.get("session_tickets")) {
         ObjectReader tickets(*t, "/session_tickets");
         if (const json* r = tickets.get("rotation")) {

@@ -90,6 +90,19 @@ struct SessionTickets {
     platform::Duration rotation = std::chrono::hours(1);
 };
 
+/// The TLS policy of every handshake (RFC 8446, RFC 5246; TLS 1.0/1.1 are never offered).
+/// Defaults: TLS 1.2 and 1.3; TLS 1.2 suites ECDHE with AES-GCM or ChaCha20-Poly1305 only
+/// (forward secrecy, AEAD); OpenSSL's TLS 1.3 suites (all AEAD); groups X25519, P-256, P-384.
+struct TlsPolicy {
+    bool tls13_only = false;  // "min_version": "1.3"
+    std::string ciphers =     // TLS 1.2, OpenSSL cipher-list syntax
+        "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+        "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+        "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+    std::string ciphersuites;  // TLS 1.3 (OpenSSL syntax); empty: OpenSSL's defaults
+    std::string groups = "X25519:P-256:P-384";  // key exchange groups, in preference order
+};
+
 struct Limits {
     std::size_t max_connections = 10000;
 };
@@ -103,6 +116,7 @@ struct Config {
     Timeouts timeouts;
     Limits limits;
     SessionTickets session_tickets;
+    TlsPolicy tls;
     std::optional<Endpoint> metrics;  // plain HTTP endpoint serving Prometheus text
     platform::LogLevel log_level = platform::LogLevel::kInfo;
 };

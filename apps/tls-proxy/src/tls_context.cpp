@@ -15,11 +15,6 @@
 namespace nfv::tls_proxy {
 namespace {
 
-constexpr const char* kTls12Ciphers =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
-constexpr const char* kGroups = "X25519:P-256:P-384";
 constexpr unsigned char kSessionIdContext[] = "nfv-tls-proxy";
 
 struct X509Deleter {
@@ -262,21 +257,35 @@ int on_alpn(SSL* ssl, const unsigned char** out, unsigned char* out_length,
     return SSL_TLSEXT_ERR_OK;
 }
 
-Result<SslCtxPtr, ConfigError> make_context(const std::string& what) {
+Result<SslCtxPtr, ConfigError> make_context(const std::string& what, const TlsPolicy& policy) {
     SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     const auto failed = [&what]() {
         return Unexpected(ConfigError{what + ": cannot set up TLS: " + openssl_reason()});
+    };
+    const auto rejected = [&what](const std::string& path, const std::string& value) {
+        ERR_clear_error();
+        return Unexpected(
+            ConfigError{what + ": " + path + ": OpenSSL accepts none of \"" + value + "\""});
     };
     if (!ctx) {
         return failed();
     }
     SSL_CTX* c = ctx.get();
-    if (SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) != 1 ||
+    if (SSL_CTX_set_min_proto_version(c, policy.tls13_only ? TLS1_3_VERSION : TLS1_2_VERSION) !=
+            1 ||
         SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
-        SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1 ||
-        SSL_CTX_set1_groups_list(c, kGroups) != 1 ||
         SSL_CTX_set_session_id_context(c, kSessionIdContext, sizeof kSessionIdContext - 1) != 1) {
         return failed();
+    }
+    if (SSL_CTX_set_cipher_list(c, policy.ciphers.c_str()) != 1) {
+        return rejected("/tls/ciphers", policy.ciphers);
+    }
+    if (!policy.ciphersuites.empty() &&
+        SSL_CTX_set_ciphersuites(c, policy.ciphersuites.c_str()) != 1) {
+        return rejected("/tls/ciphersuites", policy.ciphersuites);
+    }
+    if (SSL_CTX_set1_groups_list(c, policy.groups.c_str()) != 1) {
+        return rejected("/tls/groups", policy.groups);
     }
     SSL_CTX_set_options(
         c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -331,7 +340,7 @@ Result<std::shared_ptr<const TlsContext>, ConfigError> TlsContext::create(Config
         }
     }
     for (const auto& name : order) {
-        auto ctx = make_context(cfg.source);
+        auto ctx = make_context(cfg.source, cfg.tls);
         if (!ctx) {
             return Unexpected(ctx.error());
         }

@@ -3,10 +3,10 @@
 // SNI router, built from a Config. TLS 1.3 (RFC 8446) and TLS 1.2 (RFC 5246) only.
 //
 // Policy (applies to every context):
-//   * protocol versions TLS 1.2 .. 1.3; no compression, no renegotiation;
-//   * TLS 1.2 ciphers: ECDHE with AES-GCM or ChaCha20-Poly1305 only (forward secrecy, AEAD);
-//     TLS 1.3 suites: OpenSSL's defaults (all AEAD);
-//   * groups X25519, P-256, P-384; server cipher preference;
+//   * protocol versions TLS 1.2 (or 1.3 with min_version) .. 1.3; no compression, no
+//     renegotiation; ciphers, TLS 1.3 suites and groups from Config::tls (defaults there: ECDHE
+//     + AEAD only; X25519, P-256, P-384); a value OpenSSL rejects is an error naming /tls/...;
+//     server cipher preference;
 //   * session resumption with stateless tickets under the process's rotating TicketKeys (so
 //     they survive reloads); no server-side session cache; a ticket carries the
 //     name of the route that issued it and is accepted only on that route (a full handshake

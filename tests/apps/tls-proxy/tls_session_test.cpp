@@ -562,12 +562,14 @@ TEST(TlsContext, NamesAMissingCertificateFile) {
 
 Result<std::shared_ptr<const TlsContext>, ConfigError> context_with(const test::TempDir& dir,
                                                                     const test::PemPair& cert,
-                                                                    const test::PemPair& key) {
+                                                                    const test::PemPair& key,
+                                                                    const std::string& extra = "") {
     dir.write("c.pem", cert.certificate);
     dir.write("c.key", key.key);
     auto config = parse_config(R"({"listeners": [{"address": "127.0.0.1:443"}],
         "certificates": [{"names": ["a.test"], "chain": "c.pem", "key": "c.key"}],
-        "routes": [{"name": "a", "backends": ["127.0.0.1:1"]}]})",
+        "routes": [{"name": "a", "backends": ["127.0.0.1:1"]}])" +
+                                   extra + "}",
                                "t.json", dir.path());
     EXPECT_TRUE(config);
     return TlsContext::create(std::move(*config), std::time(nullptr));
@@ -583,6 +585,54 @@ TEST(TlsContext, RejectsExpiredAndNotYetValidCertificates) {
     r = context_with(dir, future, future);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, dir.path() + "/c.pem: the certificate is not valid yet");
+}
+
+TEST(TlsContext, PolicyFromTheConfigIsAppliedAndBadValuesAreNamed) {
+    test::TempDir dir;
+    const auto cert = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
+    {
+        auto r = context_with(dir, cert, cert,
+                              R"(, "default_route": "a", "tls": {"min_version": "1.3"})");
+        ASSERT_TRUE(r) << r.error().message;
+        Fixture unused;  // only for new_session's signature
+        unused.context = *r;
+        auto server = new_session(unused);
+        Client tls12("a.test", {}, TLS1_2_VERSION);
+        Conversation c(*server, tls12);
+        c.run();
+        EXPECT_FALSE(tls12.established());
+        auto server13 = new_session(unused);
+        Client tls13("a.test");
+        Conversation c13(*server13, tls13);
+        c13.run();
+        EXPECT_TRUE(tls13.established());
+    }
+    {
+        auto r = context_with(dir, cert, cert,
+                              R"(, "default_route": "a", "tls": {"groups": ["P-384"]})");
+        ASSERT_TRUE(r) << r.error().message;
+        Fixture unused;
+        unused.context = *r;
+        auto server = new_session(unused);
+        Client x25519_only("a.test");
+        ASSERT_EQ(SSL_set1_groups_list(x25519_only.ssl, "X25519"), 1);
+        Conversation c(*server, x25519_only);
+        c.run();
+        EXPECT_FALSE(x25519_only.established());  // no common group
+        auto server384 = new_session(unused);
+        Client p384("a.test");
+        ASSERT_EQ(SSL_set1_groups_list(p384.ssl, "P-384"), 1);
+        Conversation c384(*server384, p384);
+        c384.run();
+        EXPECT_TRUE(p384.established());
+    }
+    auto bad = context_with(dir, cert, cert, R"(, "tls": {"ciphers": "NO-SUCH-CIPHER"})");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message,
+              "t.json: /tls/ciphers: OpenSSL accepts none of \"NO-SUCH-CIPHER\"");
+    bad = context_with(dir, cert, cert, R"(, "tls": {"groups": ["P-999"]})");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "t.json: /tls/groups: OpenSSL accepts none of \"P-999\"");
 }
 
 TEST(TlsContext, RejectsAKeyThatDoesNotMatch) {
