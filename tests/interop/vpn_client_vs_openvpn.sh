@@ -46,6 +46,12 @@ VPN_CELLS=(
   "tcp none AES-256-GCM"
   "tcp none CHACHA20-POLY1305"
   "tcp none AES-256-CBC"
+  "udp tls-crypt-v2 AES-256-GCM"
+  "udp tls-crypt-v2 CHACHA20-POLY1305"
+  "udp tls-crypt-v2 AES-256-CBC"
+  "tcp tls-crypt-v2 AES-256-GCM"
+  "tcp tls-crypt-v2 CHACHA20-POLY1305"
+  "tcp tls-crypt-v2 AES-256-CBC"
 )
 # NFV_VPN_CELLS="udp tls-crypt AES-256-GCM;tcp none AES-256-CBC" runs only those cells.
 if [ -n "${NFV_VPN_CELLS:-}" ]; then
@@ -54,6 +60,10 @@ fi
 
 pki="$NFV_TMP/pki"
 nfv_vpn_pki "$pki"
+# tls-crypt-v2: a server key and one client key wrapped with it, both made by openvpn itself.
+openvpn --genkey tls-crypt-v2-server "$pki/tc2-server.key" >/dev/null
+openvpn --tls-crypt-v2 "$pki/tc2-server.key" --genkey tls-crypt-v2-client "$pki/tc2-client.key" \
+  >/dev/null
 srv=$(nfv_netns_new vmsrv)
 cli=$(nfv_netns_new vmcli)
 nfv_veth "$srv" 10.78.0.1/24 "$cli" 10.78.0.2/24
@@ -64,6 +74,10 @@ wrap_config() {
   case "$2" in
     tls-crypt) echo "tls-crypt $pki/ta.key" ;;
     tls-auth) if [ "$1" = server ]; then echo "tls-auth $pki/ta.key 0"; else echo "tls-auth $pki/ta.key 1"; fi ;;
+    # force-cookie: over UDP the server answers our early-negotiation V3 reset statelessly
+    # (HMAC cookie, EARLY_NEG_FLAGS RESEND_WKC) and refuses a client that does not resend its
+    # WKc in P_CONTROL_WKC_V1; over TCP it keeps state and sends no TLVs.
+    tls-crypt-v2) if [ "$1" = server ]; then echo "tls-crypt-v2 $pki/tc2-server.key force-cookie"; else echo "tls-crypt-v2 $pki/tc2-client.key"; fi ;;
     none) echo "" ;;
     *) nfv_fail "unknown control-channel wrapping '$2'" ;;
   esac
