@@ -1,5 +1,9 @@
 #include "session/server_session.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "nfv/platform/testing/seeded_random.hpp"
@@ -323,6 +327,96 @@ TEST_F(ServerSessionTest, RenegotiationByEitherSideRotatesKeys) {
         EXPECT_EQ(std::to_integer<int>(wire[0]) & 7, 3);
         EXPECT_TRUE(server.decrypt(wire, now()));
     }
+}
+
+// Writes the seed corpus of fuzz/vpn_server_session.cpp: a recorded conversation of a plain
+// (unwrapped) client with the fuzz target's server settings. Run with
+//   NFV_FUZZ_SEED_DIR=fuzz/corpus/vpn_server_session vpn_server_session_test
+//     --gtest_also_run_disabled_tests --gtest_filter='*WriteFuzzSeeds*'
+TEST(ServerSessionFuzzSeeds, DISABLED_WriteFuzzSeeds) {
+    const char* dir = std::getenv("NFV_FUZZ_SEED_DIR");
+    if (dir == nullptr) {
+        GTEST_SKIP() << "NFV_FUZZ_SEED_DIR is not set";
+    }
+    // The same settings as the fuzz target (session id zero, fixed clock, FakeTls).
+    ServerSessionConfig config;
+    config.options_string = "V4,dev-type tun,link-mtu 1549,tun-mtu 1500,proto UDPv4,tls-server";
+    config.make_tls = []() -> Result<std::unique_ptr<TlsStream>, std::string> {
+        return std::unique_ptr<TlsStream>(std::make_unique<testing::FakeTls>(false));
+    };
+    config.push.options = {"topology subnet", "route-gateway 10.8.0.1"};
+    config.push.ifconfig = {net::Ipv4Address({10, 8, 0, 2}), net::Ipv4Address({255, 255, 255, 0})};
+    config.ping = 10s;
+    config.ping_restart = 60s;
+    config.reneg_interval = 30s;
+    const Now now{platform::Instant{std::chrono::seconds(1000)}, 1'700'000'000};
+    platform::testing::SeededRandom server_random(1);
+    platform::testing::SeededRandom client_random(2);
+    ServerSession server(std::move(config), server_random, now);
+    auto client_config = pair_client_config(std::string(testing::kModernPeerInfo));
+    client_config.wrap = proto::ControlWrap();
+    ClientSession client(std::move(client_config), client_random, now);
+
+    std::vector<std::byte> records;
+    const auto record = [&records](std::uint8_t kind, std::span<const std::byte> bytes) {
+        records.push_back(std::byte{kind});
+        records.push_back(static_cast<std::byte>(bytes.size() >> 8U));
+        records.push_back(static_cast<std::byte>(bytes.size() & 0xffU));
+        records.insert(records.end(), bytes.begin(), bytes.end());
+    };
+    std::vector<std::byte> first_reset;
+    testing::PushApplier applier;
+    for (int round = 0; round < 50; ++round) {
+        bool moved = false;
+        while (auto packet = client.poll_transmit(now)) {
+            if (first_reset.empty()) {
+                first_reset = *packet;
+            }
+            record(is_data(*packet) ? 2 : 1, *packet);
+            if (!is_data(*packet)) {
+                server.on_control_packet(*packet, now);
+            }
+            moved = true;
+        }
+        while (auto packet = server.poll_transmit(now)) {
+            if (!is_data(*packet)) {
+                client.on_control_packet(*packet, now);
+            }
+            moved = true;
+        }
+        while (auto event = client.poll_event()) {
+            if (event->kind == SessionEvent::Kind::kPushReply) {
+                applier.on_push_reply(client, event->text);
+            }
+        }
+        if (!moved) {
+            break;
+        }
+    }
+    ASSERT_EQ(server.state(), ServerState::kConnected);
+    const auto payload = bytes_of("\x45 an IPv4 packet from the client");
+    std::vector<std::byte> wire(client.max_encrypted_size(payload.size()));
+    wire.resize(client.encrypt(payload, wire, now).value());
+    record(2, wire);
+    auto copy = wire;
+    ASSERT_TRUE(server.decrypt(copy, now)) << "the recorded data packet is valid";
+    records.push_back(std::byte{3});
+    records.push_back(std::byte{0x27});  // 10000 ms: keepalive ping due
+    records.push_back(std::byte{0x10});
+
+    const std::filesystem::path out(dir);
+    std::filesystem::create_directories(out);
+    std::ofstream(out / "conversation", std::ios::binary)
+        .write(reinterpret_cast<const char*>(records.data()),  // NOLINT: byte I/O
+               static_cast<std::streamsize>(records.size()));
+    std::vector<std::byte> first;
+    first.push_back(std::byte{0});
+    first.push_back(static_cast<std::byte>(first_reset.size() >> 8U));
+    first.push_back(static_cast<std::byte>(first_reset.size() & 0xffU));
+    first.insert(first.end(), first_reset.begin(), first_reset.end());
+    std::ofstream(out / "first_reset", std::ios::binary)
+        .write(reinterpret_cast<const char*>(first.data()),  // NOLINT: byte I/O
+               static_cast<std::streamsize>(first.size()));
 }
 
 }  // namespace
