@@ -29,6 +29,11 @@ IoResult<std::unique_ptr<TcpListener>> TcpListener::listen(EventLoop& loop,
             return Unexpected(r.error());
         }
     }
+    if (options.reuse_port) {
+        if (auto r = detail::set_int_option(s, SOL_SOCKET, SO_REUSEPORT, 1, "SO_REUSEPORT"); !r) {
+            return Unexpected(r.error());
+        }
+    }
     if (local.family() == AF_INET6) {
         if (auto r = detail::set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6_only ? 1 : 0,
                                             "IPV6_V6ONLY");

@@ -23,6 +23,7 @@ struct TcpListenOptions {
     int backlog = 128;
     bool reuse_address = true;  // SO_REUSEADDR: restart without waiting out TIME_WAIT
     bool ipv6_only = true;      // IPV6_V6ONLY for AF_INET6
+    bool reuse_port = false;    // SO_REUSEPORT: several processes share the port (kernel balances)
 };
 
 struct TcpListenerStats {
