@@ -164,16 +164,26 @@ VARIANTS=(
 )
 
 # ask TOOL OPTIONS SERVER NAME TYPE: one line "rcode | flags | sorted answers without TTLs".
+# No answer within 2 s is asked once more with 4 s (the machine may be loaded) before it counts
+# as NO-ANSWER.
 ask() {
-  local tool=$1 opts=$2 server=$3 name=$4 type=$5 out status flags answer
+  local result
+  result=$(ask_once 2 "$@")
+  case $result in
+    NO-ANSWER*) result=$(ask_once 4 "$@") ;;
+  esac
+  echo "$result"
+}
+ask_once() {
+  local wait=$1 tool=$2 opts=$3 server=$4 name=$5 type=$6 out status flags answer
   # shellcheck disable=SC2086
   if [ "$tool" = dig ]; then
-    out=$(nfv_in "$cli" dig +time=2 +tries=1 $opts @"$server" "$name" "$type" 2>&1) || true
+    out=$(nfv_in "$cli" dig +time="$wait" +tries=1 $opts @"$server" "$name" "$type" 2>&1) || true
     status=$(printf '%s\n' "$out" | sed -n 's/.*status: \([A-Z]*\),.*/\1/p' | head -1)
     flags=$(printf '%s\n' "$out" | sed -n 's/^;; flags: \([a-z ]*\);.*/\1/p' | head -1)
     answer=$(printf '%s\n' "$out" | awk '/^;; ANSWER SECTION:/ {on=1; next} on && /^$/ {on=0} on')
   else
-    out=$(nfv_in "$cli" kdig +time=2 +retry=0 $opts @"$server" "$name" "$type" 2>&1) || true
+    out=$(nfv_in "$cli" kdig +time="$wait" +retry=0 $opts @"$server" "$name" "$type" 2>&1) || true
     status=$(printf '%s\n' "$out" | sed -n 's/.*status: \([A-Z]*\);.*/\1/p' | head -1)
     flags=$(printf '%s\n' "$out" | sed -n 's/^;; Flags: \([a-z ]*\);.*/\1/p' | head -1)
     answer=$(printf '%s\n' "$out" | awk '/^;; ANSWER SECTION:/ {on=1; next} on && /^$/ {on=0} on')
