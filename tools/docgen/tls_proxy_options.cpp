@@ -41,6 +41,16 @@ std::string schema_type(const json& node, const json& root) {
         }
         return "one of " + values;
     }
+    if (node.contains("const")) {
+        return node["const"].dump();
+    }
+    if (node.contains("oneOf") || node.contains("anyOf")) {
+        std::string types;
+        for (const auto& option : node.contains("oneOf") ? node["oneOf"] : node["anyOf"]) {
+            types += (types.empty() ? "" : " or ") + schema_type(option, root);
+        }
+        return types;
+    }
     if (!node.contains("type")) {
         return "any";
     }
