@@ -78,7 +78,9 @@ Result<proto::ControlWrap, std::string> control_wrap(const config::VpnConfig& co
                 return Unexpected(std::string("tls-crypt-v2: cannot initialise the key"));
             }
             const auto wkc = client_key->wkc();
-            return proto::ControlWrap(std::move(*crypt), replay, {wkc.begin(), wkc.end()});
+            proto::ControlWrap wrap(std::move(*crypt), replay, {wkc.begin(), wkc.end()});
+            wrap.set_original_key(client_key->key());
+            return wrap;
         }
         case config::ControlWrap::kTlsAuth:
         case config::ControlWrap::kTlsCrypt:
@@ -98,13 +100,17 @@ Result<proto::ControlWrap, std::string> control_wrap(const config::VpnConfig& co
         if (!auth) {
             return Unexpected("tls-auth: digest '" + config.auth + "' is not available");
         }
-        return proto::ControlWrap(std::move(*auth), replay);
+        proto::ControlWrap wrap(std::move(*auth), replay);
+        wrap.set_original_key(*parsed);
+        return wrap;
     }
     auto crypt = proto::TlsCrypt::create(*parsed, /*is_server=*/false);
     if (!crypt) {
         return Unexpected(std::string("tls-crypt: cannot initialise the key"));
     }
-    return proto::ControlWrap(std::move(*crypt), replay);
+    proto::ControlWrap wrap(std::move(*crypt), replay);
+    wrap.set_original_key(*parsed);
+    return wrap;
 }
 
 Result<std::optional<proto::UserPass>, std::string> credentials(const config::VpnConfig& config,

@@ -22,8 +22,9 @@
 
 namespace nfv::vpn::client {
 
-/// IV_PROTO bits we announce (ssl.h): 1 DATA_V2, 2 REQUEST_PUSH, 3 TLS_KEY_EXPORT.
-inline constexpr unsigned kPeerInfoProto = (1U << 1U) | (1U << 2U) | (1U << 3U);
+/// IV_PROTO bits we announce (ssl.h): 1 DATA_V2, 2 REQUEST_PUSH, 3 TLS_KEY_EXPORT,
+/// 9 DYN_TLS_CRYPT (renegotiations under the dynamic tls-crypt key, proto/control_wrap.hpp).
+inline constexpr unsigned kPeerInfoProto = (1U << 1U) | (1U << 2U) | (1U << 3U) | (1U << 9U);
 
 struct ClientMaterials {
     proto::TlsEngineConfig tls;

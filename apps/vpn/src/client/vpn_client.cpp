@@ -440,7 +440,9 @@ void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
     data.replay.time_backtrack = std::chrono::seconds(config_.replay_window_seconds);
     const bool use_ekm =
         (pushed.protocol_flags && pushed.protocol_flags->tls_ekm) || pushed.key_derivation_tls_ekm;
-    if (auto activated = session_->activate_data_channel(data, use_ekm, pushed.peer_id);
+    const bool dyn_tls_crypt = pushed.protocol_flags && pushed.protocol_flags->dyn_tls_crypt;
+    if (auto activated =
+            session_->activate_data_channel(data, use_ekm, pushed.peer_id, dyn_tls_crypt);
         !activated) {
         log_.error("cannot activate the data channel", {{"error", activated.error()}});
         restart(activated.error());

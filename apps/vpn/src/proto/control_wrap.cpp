@@ -31,15 +31,19 @@ WrapError from_crypto(CryptoError error) {
 ControlWrap::ControlWrap() : wrap_(Plain{}) {}
 
 ControlWrap::ControlWrap(TlsAuth auth, ReplayWindowConfig replay)
-    : wrap_(std::move(auth)), replay_(replay) {}
+    : wrap_(std::move(auth)), replay_(replay), replay_config_(replay) {}
 
 ControlWrap::ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay)
-    : wrap_(std::move(crypt)), replay_(replay) {}
+    : wrap_(std::move(crypt)), replay_(replay), replay_config_(replay) {}
 
 ControlWrap::ControlWrap(TlsCrypt crypt, ReplayWindowConfig replay, std::vector<std::byte> wkc)
-    : wrap_(std::move(crypt)), replay_(replay), wkc_(std::move(wkc)) {}
+    : wrap_(std::move(crypt)), replay_(replay), wkc_(std::move(wkc)), replay_config_(replay) {}
 
 namespace {
+
+std::uint8_t key_id_of(std::span<const std::byte> packet) {
+    return packet.empty() ? 0 : std::to_integer<std::uint8_t>(packet[0]) & kKeyIdMask;
+}
 
 bool carries_wkc(std::span<const std::byte> plain) {
     if (plain.empty()) {
@@ -53,7 +57,24 @@ bool carries_wkc(std::span<const std::byte> plain) {
 }  // namespace
 
 std::size_t ControlWrap::wire_size(std::span<const std::byte> plain) const {
-    return plain.size() + overhead() + (!wkc_.empty() && carries_wkc(plain) ? wkc_.size() : 0);
+    return plain.size() + overhead(key_id_of(plain)) +
+           (!wkc_.empty() && carries_wkc(plain) ? wkc_.size() : 0);
+}
+
+std::size_t ControlWrap::overhead(std::uint8_t key_id) const {
+    return dynamic_ && key_id > 0 ? kTlsCryptOverhead : overhead();
+}
+
+Result<void, WrapError> ControlWrap::enable_dynamic_tls_crypt(
+    std::span<const std::byte, kStaticKeySize> exported, bool is_server) {
+    const StaticKey key =
+        dynamic_tls_crypt_key(exported, original_key_ ? &*original_key_ : nullptr);
+    auto crypt = TlsCrypt::create(key, is_server);
+    if (!crypt) {
+        return Unexpected(WrapError::kInternal);
+    }
+    dynamic_.emplace(Dynamic{std::move(*crypt), ReplayWindow(replay_config_), std::nullopt});
+    return {};
 }
 
 WrapMode ControlWrap::mode() const {
@@ -86,6 +107,20 @@ Result<std::size_t, WrapError> ControlWrap::wrap(std::span<const std::byte> plai
     if (out.size() < wire_size(plain)) {
         return Unexpected(WrapError::kBufferTooSmall);
     }
+    if (dynamic_ && key_id_of(plain) > 0) {
+        if (!dynamic_->sender) {
+            dynamic_->sender.emplace(/*long_form=*/true, wall_seconds);
+        }
+        auto id = dynamic_->sender->next(wall_seconds);
+        if (!id) {
+            return Unexpected(WrapError::kIdsExhausted);
+        }
+        auto wrapped = dynamic_->crypt.wrap(plain, *id, out);
+        if (!wrapped) {
+            return Unexpected(from_crypto(wrapped.error()));
+        }
+        return *wrapped;
+    }
     if (std::holds_alternative<Plain>(wrap_)) {
         std::copy(plain.begin(), plain.end(), out.begin());
         return plain.size();
@@ -113,6 +148,18 @@ Result<std::size_t, WrapError> ControlWrap::wrap(std::span<const std::byte> plai
 Result<std::size_t, WrapError> ControlWrap::unwrap(std::span<const std::byte> wire,
                                                    platform::Instant now,
                                                    std::span<std::byte> out) {
+    if (dynamic_ && key_id_of(wire) > 0) {
+        auto unwrapped = dynamic_->crypt.unwrap(wire, out);
+        if (!unwrapped) {
+            return Unexpected(from_crypto(unwrapped.error()));
+        }
+        if (dynamic_->replay.check(unwrapped->replay_id, now) != ReplayVerdict::kAccept) {
+            std::fill_n(out.begin(), unwrapped->size, std::byte{0});
+            return Unexpected(WrapError::kReplay);
+        }
+        dynamic_->replay.record(unwrapped->replay_id, now);
+        return unwrapped->size;
+    }
     if (std::holds_alternative<Plain>(wrap_)) {
         if (wire.empty()) {
             return Unexpected(WrapError::kTruncated);

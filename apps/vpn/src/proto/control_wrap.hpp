@@ -17,6 +17,10 @@
 //    starts at EARLY_NEG_START (0x0f000000, ssl_pkt.h; tls_session_init sets it so the server
 //    learns that we support early negotiation), and the client's WKc is appended after the
 //    wrapped P_CONTROL_HARD_RESET_CLIENT_V3 and P_CONTROL_WKC_V1 (ssl_pkt.c write_control_auth).
+//  * Dynamic tls-crypt (enable_dynamic_tls_crypt(), after the first key exchange when the server
+//    pushed `protocol-flags dyn-tls-crypt`): packets of key_id > 0 are then tls-crypt wrapped
+//    with the derived key, with their own packet-id counter and replay window, while key_id 0
+//    keeps the configured wrapping (ssl_pkt.h tls_session_get_tls_wrap, tls_wrap_reneg).
 // One ControlWrap serves all key ids of a session (OpenVPN keeps one tls_wrap per session).
 #pragma once
 
@@ -67,6 +71,17 @@ public:
     [[nodiscard]] WrapMode mode() const;
     /// Bytes the wire form adds to the plain form (not counting an appended WKc).
     [[nodiscard]] std::size_t overhead() const;
+    /// The same for packets of `key_id` (dynamic tls-crypt changes it for key_id > 0).
+    [[nodiscard]] std::size_t overhead(std::uint8_t key_id) const;
+
+    /// The static key of tls-auth / tls-crypt or Kc of tls-crypt-v2, which the dynamic
+    /// tls-crypt key is XORed with.
+    void set_original_key(const StaticKey& key) { original_key_ = key; }
+    /// Switches packets of key_id > 0 to dynamic tls-crypt keyed from the 256 bytes exported
+    /// with kDynamicTlsCryptLabel from the key_id 0 TLS session.
+    [[nodiscard]] Result<void, WrapError> enable_dynamic_tls_crypt(
+        std::span<const std::byte, kStaticKeySize> exported, bool is_server);
+    [[nodiscard]] bool dynamic_tls_crypt() const { return dynamic_.has_value(); }
     /// The tls-crypt-v2 wrapped client key (empty for other modes).
     [[nodiscard]] std::span<const std::byte> wkc() const { return wkc_; }
     /// Size of the wire form of `plain` (overhead, plus the WKc where it is appended).
@@ -93,6 +108,14 @@ private:
     ReplayWindow replay_;
     std::optional<PacketIdSender> sender_;  // created at the first wrap (needs the time)
     std::vector<std::byte> wkc_;            // tls-crypt-v2 only
+    ReplayWindowConfig replay_config_;
+    std::optional<StaticKey> original_key_;
+    struct Dynamic {
+        TlsCrypt crypt;
+        ReplayWindow replay;
+        std::optional<PacketIdSender> sender;
+    };
+    std::optional<Dynamic> dynamic_;  // tls_wrap_reneg: key_id > 0
 };
 
 }  // namespace nfv::vpn::proto

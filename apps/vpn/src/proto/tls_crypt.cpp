@@ -30,6 +30,17 @@ unsigned char* as_uchar(std::byte* p) {
 
 }  // namespace
 
+StaticKey dynamic_tls_crypt_key(std::span<const std::byte, kStaticKeySize> exported,
+                                const StaticKey* original) {
+    std::array<std::byte, kStaticKeySize> bytes{};
+    for (std::size_t i = 0; i < kStaticKeySize; ++i) {
+        bytes[i] = exported[i] ^ (original != nullptr ? original->bytes()[i] : std::byte{0});
+    }
+    StaticKey key(bytes);
+    std::fill(bytes.begin(), bytes.end(), std::byte{0});
+    return key;
+}
+
 void TlsCrypt::CipherDeleter::operator()(EVP_CIPHER_CTX* ctx) const {
     EVP_CIPHER_CTX_free(ctx);
 }

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include <openssl/types.h>
 
@@ -36,6 +37,17 @@ inline constexpr std::size_t kTlsCryptTagSize = 32;
 inline constexpr std::size_t kTlsCryptHeaderSize = 1 + 8 + kReplayIdLongSize;
 /// Bytes the wire form adds to the plain form (replay id + time + tag).
 inline constexpr std::size_t kTlsCryptOverhead = kReplayIdLongSize + kTlsCryptTagSize;
+
+/// RFC 5705 exporter label of the dynamic tls-crypt key (ssl_backend.h
+/// EXPORT_DYNAMIC_TLS_CRYPT_LABEL); 256 bytes are exported.
+inline constexpr std::string_view kDynamicTlsCryptLabel = "EXPORTER-OpenVPN-dynamic-tls-crypt";
+
+/// The dynamic tls-crypt key (IV_PROTO bit 9, pushed `protocol-flags dyn-tls-crypt`): the 256
+/// exported bytes, XORed with the original control-channel key when there is one (OpenVPN 2.6
+/// tls_crypt.c tls_session_generate_dynamic_tls_crypt_key, xor_key2). Used like a tls-crypt
+/// key (server NORMAL, client INVERSE) for every packet of key_id > 0.
+[[nodiscard]] StaticKey dynamic_tls_crypt_key(std::span<const std::byte, kStaticKeySize> exported,
+                                              const StaticKey* original);
 
 class TlsCrypt {
 public:

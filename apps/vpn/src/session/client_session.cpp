@@ -135,7 +135,7 @@ std::unique_ptr<ClientSession::KeyState> ClientSession::start_key_state(std::uin
     reliable_config.key_id = key_id;
     reliable_config.local_session_id = config_.local_session_id;
     reliable_config.max_payload =
-        proto::control_payload_size(config_.tls_mtu, config_.wrap.overhead());
+        proto::control_payload_size(config_.tls_mtu, config_.wrap.overhead(key_id));
     auto key = std::make_unique<KeyState>(key_id, reliable_config);
     key->started = now.mono;
     key->local_source = proto::make_key_source(*random_, /*is_client=*/true);
@@ -414,9 +414,25 @@ Result<void, std::string> ClientSession::install_keys(KeyState& key) {
 }
 
 Result<void, std::string> ClientSession::activate_data_channel(
-    const proto::DataChannelConfig& config, bool use_ekm, std::optional<std::uint32_t> peer_id) {
+    const proto::DataChannelConfig& config, bool use_ekm, std::optional<std::uint32_t> peer_id,
+    bool dyn_tls_crypt) {
     if (!primary_ || primary_->phase != KeyState::Phase::kKeyExchanged) {
         return Unexpected(std::string("no completed key exchange to activate"));
+    }
+    if (dyn_tls_crypt && primary_->key_id == 0 && !config_.wrap.dynamic_tls_crypt()) {
+        // ssl.c tls_session_update_crypto_params_do_work: on the first key state, derive the
+        // tls-crypt key of all later renegotiations from its TLS session.
+        std::array<std::byte, proto::kStaticKeySize> exported{};
+        if (auto ekm =
+                primary_->tls->export_keying_material(proto::kDynamicTlsCryptLabel, exported);
+            !ekm) {
+            return Unexpected("dynamic tls-crypt: key export failed: " + ekm.error());
+        }
+        auto enabled = config_.wrap.enable_dynamic_tls_crypt(exported, /*is_server=*/false);
+        std::fill(exported.begin(), exported.end(), std::byte{0});
+        if (!enabled) {
+            return Unexpected(std::string("dynamic tls-crypt: cannot initialise the key"));
+        }
     }
     data_config_ = config;
     use_ekm_ = use_ekm;

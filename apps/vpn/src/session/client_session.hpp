@@ -138,8 +138,11 @@ public:
     /// After PUSH_REPLY: builds the data-channel key of the active key state. `use_ekm`: the
     /// server pushed `protocol-flags tls-ekm` (or `key-derivation tls-ekm`); otherwise the
     /// legacy PRF is used. `peer_id`: the pushed peer-id (P_DATA_V2), nullopt for P_DATA_V1.
+    /// `dyn_tls_crypt`: the server pushed `protocol-flags dyn-tls-crypt`; renegotiations then
+    /// use the dynamic tls-crypt key derived from this first TLS session.
     [[nodiscard]] Result<void, std::string> activate_data_channel(
-        const proto::DataChannelConfig& config, bool use_ekm, std::optional<std::uint32_t> peer_id);
+        const proto::DataChannelConfig& config, bool use_ekm, std::optional<std::uint32_t> peer_id,
+        bool dyn_tls_crypt = false);
     /// Keepalive from the pushed `ping` / `ping-restart` (zero disables either).
     void set_keepalive(platform::Duration ping, platform::Duration ping_restart, Now now);
 

@@ -146,5 +146,49 @@ TEST(ControlWrap, TruncatedWirePacketIsRejected) {
     }
 }
 
+TEST(ControlWrap, DynamicTlsCryptWrapsRenegotiationsOnly) {
+    // ssl_pkt.h tls_session_get_tls_wrap: key_id 0 keeps the configured wrapping (tls-auth
+    // here), key_id > 0 uses the dynamic tls-crypt key once it is enabled on both sides.
+    auto pair = tls_auth_pair();
+    pair.client.set_original_key(test_key());
+    pair.server.set_original_key(test_key());
+    std::array<std::byte, kStaticKeySize> exported{};
+    for (std::size_t i = 0; i < exported.size(); ++i) {
+        exported[i] = static_cast<std::byte>(i * 7);
+    }
+    auto soft_reset = kResetPlain;
+    soft_reset[0] = std::byte{(3 << 3) | 1};  // P_CONTROL_SOFT_RESET_V1, key_id 1
+    const auto tls_auth_overhead = pair.client.overhead();
+    EXPECT_EQ(pair.client.overhead(1), tls_auth_overhead);
+    ASSERT_TRUE(pair.client.enable_dynamic_tls_crypt(exported, /*is_server=*/false));
+    EXPECT_TRUE(pair.client.dynamic_tls_crypt());
+    EXPECT_EQ(pair.client.overhead(0), tls_auth_overhead);
+    EXPECT_EQ(pair.client.overhead(1), kTlsCryptOverhead);
+
+    std::vector<std::byte> wire(pair.client.wire_size(soft_reset));
+    EXPECT_EQ(wire.size(), soft_reset.size() + kTlsCryptOverhead);
+    ASSERT_TRUE(pair.client.wrap(soft_reset, kWallSeconds, wire));
+    std::vector<std::byte> plain(wire.size());
+    // A server without the dynamic key cannot read it ...
+    EXPECT_FALSE(pair.server.unwrap(wire, at(0), plain));
+    // ... one with it can, and key_id 0 still goes through tls-auth.
+    ASSERT_TRUE(pair.server.enable_dynamic_tls_crypt(exported, /*is_server=*/true));
+    const auto size = pair.server.unwrap(wire, at(0), plain);
+    ASSERT_TRUE(size);
+    plain.resize(*size);
+    EXPECT_EQ(plain, soft_reset);
+    EXPECT_EQ(pair.server.unwrap(wire, at(0), plain).error(), WrapError::kReplay);
+    const auto initial = wrap(pair.client, kResetPlain);
+    EXPECT_EQ(initial.size(), kResetPlain.size() + tls_auth_overhead);
+    std::vector<std::byte> initial_plain(initial.size());
+    EXPECT_TRUE(pair.server.unwrap(initial, at(0), initial_plain));
+    // The dynamic key is XORed with the original key: a side with another original fails.
+    auto stranger = tls_auth_pair();
+    ASSERT_TRUE(stranger.server.enable_dynamic_tls_crypt(exported, true));
+    std::vector<std::byte> second(pair.client.wire_size(soft_reset));
+    ASSERT_TRUE(pair.client.wrap(soft_reset, kWallSeconds, second));
+    EXPECT_EQ(stranger.server.unwrap(second, at(0), plain).error(), WrapError::kAuthFailed);
+}
+
 }  // namespace
 }  // namespace nfv::vpn::proto

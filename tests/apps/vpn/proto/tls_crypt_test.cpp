@@ -130,5 +130,38 @@ TEST(TlsCrypt, ReportsShortOutputBuffer) {
     EXPECT_EQ(result.error(), CryptoError::kBufferTooSmall);
 }
 
+TEST(TlsCrypt, DynamicKeyMatchesOpenVpnVector) {
+    // OpenVPN tests/unit_tests/openvpn/test_tls_crypt.c test_tls_crypt_secure_reneg_key: the
+    // exporter is mocked to return 0xba bytes; the client (INVERSE) wraps "1234567890" as the
+    // first packet (id 1, time 0, no opcode/session-id header in that test).
+    const std::vector<std::byte> exported(kStaticKeySize, std::byte{0xba});
+    const std::span<const std::byte, kStaticKeySize> ekm(exported.data(), kStaticKeySize);
+    const auto header = testdata::bytes({0, 0, 0, 1, 0, 0, 0, 0});
+    const std::string_view text = "1234567890";
+    const auto plaintext = std::as_bytes(std::span(text.data(), text.size()));
+    const auto expected = testdata::bytes(
+        {0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0xe3, 0x19, 0x27, 0x7f, 0x1c,
+         0x8d, 0x6e, 0x6a, 0x77, 0x96, 0xa8, 0x55, 0x33, 0x7b, 0x9c, 0xfb, 0x56, 0xe1,
+         0xf1, 0x3a, 0x87, 0x0e, 0x66, 0x47, 0xdf, 0xa1, 0x95, 0xc9, 0x2c, 0x17, 0xa0,
+         0x15, 0xba, 0x49, 0x67, 0xa1, 0x1d, 0x55, 0xea, 0x1a, 0x06, 0xa7});
+    const auto seal = [&](const StaticKey* original) {
+        auto crypt = TlsCrypt::create(dynamic_tls_crypt_key(ekm, original), false).value();
+        std::vector<std::byte> out(header.size() + kTlsCryptTagSize + plaintext.size());
+        EXPECT_EQ(crypt.seal(header, plaintext, out).value_or(0), out.size());
+        return out;
+    };
+    EXPECT_EQ(seal(nullptr), expected);
+    // XOR with an all-zero original key changes nothing ...
+    const StaticKey zero(std::array<std::byte, kStaticKeySize>{});
+    EXPECT_EQ(seal(&zero), expected);
+    // ... any other original key gives a different key (the packet id header stays).
+    std::array<std::byte, kStaticKeySize> fill{};
+    fill.fill(std::byte{0x42});
+    const StaticKey other(fill);
+    const auto changed = seal(&other);
+    EXPECT_TRUE(std::equal(changed.begin(), changed.begin() + 8, expected.begin()));
+    EXPECT_NE(changed, expected);
+}
+
 }  // namespace
 }  // namespace nfv::vpn::proto
