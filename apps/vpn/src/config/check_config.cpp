@@ -1,6 +1,7 @@
 #include "config/check_config.hpp"
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include <openssl/bio.h>
@@ -9,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include "proto/static_key.hpp"
+#include "proto/tls_crypt_v2.hpp"
 
 namespace nfv::vpn::config {
 namespace {
@@ -119,6 +121,49 @@ public:
         }
     }
 
+    // The key as nfv-vpn will load it (proto/tls_crypt_v2.hpp): the PEM label of the role, the
+    // base64 body, the key size, and for a client the WKc's own length field.
+    void tls_crypt_v2_key(const FileOrInline& source, bool server) {
+        if (source.empty()) {
+            return;
+        }
+        if (auto text = content(source, "tls-crypt-v2")) {
+            const std::string_view label =
+                server ? "OpenVPN tls-crypt-v2 server key" : "OpenVPN tls-crypt-v2 client key";
+            std::optional<proto::TlsCryptV2Error> failure;
+            if (server) {
+                if (auto key = proto::TlsCryptV2ServerKey::parse(*text); !key) {
+                    failure = key.error();
+                }
+            } else if (auto key = proto::TlsCryptV2ClientKey::parse(*text); !key) {
+                failure = key.error();
+            }
+            if (failure) {
+                error(source, "tls-crypt-v2",
+                      "not a valid \"" + std::string(label) + "\" (" +
+                          tls_crypt_v2_error(*failure) + ")");
+            }
+        }
+    }
+
+    static std::string tls_crypt_v2_error(proto::TlsCryptV2Error error) {
+        switch (error) {
+            case proto::TlsCryptV2Error::kMissingPem:
+                return "no PEM block with this label";
+            case proto::TlsCryptV2Error::kBadBase64:
+                return "bad base64";
+            case proto::TlsCryptV2Error::kBadSize:
+                return "wrong key size";
+            case proto::TlsCryptV2Error::kBadWkc:
+                return "truncated or corrupted wrapped client key";
+            case proto::TlsCryptV2Error::kAuthFailed:
+            case proto::TlsCryptV2Error::kMetadataLong:
+            case proto::TlsCryptV2Error::kInternal:
+                break;
+        }
+        return "unusable key";
+    }
+
     void credentials(const AuthUserPass& auth) {
         if (auth.source == AuthUserPass::Source::kPrompt) {
             return;  // already an error from parse_vpn_config
@@ -196,9 +241,7 @@ Diagnostics check_config_files(const VpnConfig& config, FileReader& reader) {
             checker.static_key(config.control_key.key, "tls-crypt");
             break;
         case ControlWrap::kTlsCryptV2:
-            checker.pem_label(config.control_key.key, "tls-crypt-v2",
-                              config.role == Role::kServer ? "OpenVPN tls-crypt-v2 server key"
-                                                           : "OpenVPN tls-crypt-v2 client key");
+            checker.tls_crypt_v2_key(config.control_key.key, config.role == Role::kServer);
             break;
     }
     if (!config.server.dh.empty() && !(config.server.dh.path == "none")) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../proto/openvpn_tls_crypt_v2_vectors.hpp"
+
 namespace nfv::vpn::config {
 namespace {
 
@@ -97,6 +99,25 @@ TEST(CheckConfig, TlsCryptV2KeyMustMatchTheRole) {
         kCredentials + "tls-crypt-v2 configs/vpn/pki/tls-crypt-v2-client1.key\n";
     const auto right = check(reader, {"c.conf"});
     EXPECT_TRUE(right.diagnostics.ok()) << all_errors(right);
+}
+
+TEST(CheckConfig, TlsCryptV2ClientKeyIsParsedNotOnlyItsLabel) {
+    // OpenVPN's own test key (test_tls_crypt.c) loads; without its last base64 line the WKc
+    // no longer matches its length field and the key is refused.
+    TestReader reader;
+    reader.files["v2.key"] = std::string(proto::testdata::kTlsCryptV2ClientKey);
+    reader.files["c.conf"] = kCredentials + "tls-crypt-v2 v2.key\n";
+    const auto good = check(reader, {"c.conf"});
+    EXPECT_TRUE(good.diagnostics.ok()) << all_errors(good);
+    std::string truncated(proto::testdata::kTlsCryptV2ClientKey);
+    const std::string last_line = "/Z5wtPCAZ0tOzj4ItTI77fBOYRTfEayzHgEr\n";
+    truncated.erase(truncated.find(last_line), last_line.size());
+    reader.files["v2.key"] = truncated;
+    const auto bad = check(reader, {"c.conf"});
+    ASSERT_EQ(bad.diagnostics.errors.size(), 1U) << all_errors(bad);
+    EXPECT_EQ(bad.diagnostics.errors[0].directive, "tls-crypt-v2");
+    EXPECT_NE(bad.diagnostics.errors[0].message.find("wrapped client key"), std::string::npos)
+        << bad.diagnostics.errors[0].message;
 }
 
 TEST(CheckConfig, AuthUserPassNeedsUserAndPassword) {
