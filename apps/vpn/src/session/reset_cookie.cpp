@@ -8,35 +8,107 @@ namespace {
 using proto::Opcode;
 
 constexpr std::size_t kCookieKeySize = 32;  // SHA256_DIGEST_LENGTH, as OpenVPN's random key
+constexpr std::uint32_t kEarlyNegMask = 0xff000000;   // EARLY_NEG_MASK
+constexpr std::uint32_t kEarlyNegStart = 0x0f000000;  // EARLY_NEG_START
 
-// Unwraps without any replay window: the listener keeps no state per sender, so a replayed
-// reset only earns the same small reply again (OpenVPN's tls_pre_decrypt_lite does the same).
-std::optional<std::size_t> unwrap(ListenerAuth& auth, std::span<const std::byte> wire,
-                                  std::span<std::byte> out) {
-    if (std::holds_alternative<std::monostate>(auth)) {
-        if (wire.size() > out.size()) {
+// The tls-crypt of one datagram: the listener's, or one made from the Kc in its WKc.
+struct PacketAuth {
+    std::variant<std::monostate, proto::TlsAuth*, proto::TlsCrypt*, proto::TlsCrypt> wrap;
+    std::span<const std::byte> packet;  // the datagram without a WKc
+    std::optional<proto::UnwrappedClientKey> client_key;
+};
+
+std::optional<PacketAuth> packet_auth(ListenerAuth& auth, std::span<const std::byte> wire) {
+    PacketAuth out;
+    out.packet = wire;
+    if (auto* tls_auth = std::get_if<proto::TlsAuth>(&auth)) {
+        out.wrap = tls_auth;
+    } else if (auto* shared = std::get_if<proto::TlsCrypt>(&auth)) {
+        out.wrap = shared;
+    } else if (auto* server_key = std::get_if<proto::TlsCryptV2ServerKey>(&auth)) {
+        const auto split = split_wkc(wire);
+        if (!split) {
             return std::nullopt;
         }
-        std::copy(wire.begin(), wire.end(), out.begin());
-        return wire.size();
+        auto client_key = server_key->unwrap(split->wkc);
+        if (!client_key) {
+            return std::nullopt;
+        }
+        auto crypt = proto::TlsCrypt::create(proto::StaticKey(client_key->key), /*is_server=*/true);
+        if (!crypt) {
+            return std::nullopt;
+        }
+        out.wrap = std::move(*crypt);
+        out.packet = split->packet;
+        out.client_key = std::move(*client_key);
     }
-    auto unwrapped = std::holds_alternative<proto::TlsAuth>(auth)
-                         ? std::get<proto::TlsAuth>(auth).unwrap(wire, out)
-                         : std::get<proto::TlsCrypt>(auth).unwrap(wire, out);
+    return out;
+}
+
+// Unwraps without any replay window (see unwrap() below); returns the plain size and the
+// replay packet id (0 without wrapping).
+std::optional<std::pair<std::size_t, std::uint32_t>> unwrap_packet(PacketAuth& auth,
+                                                                   std::span<std::byte> out) {
+    if (std::holds_alternative<std::monostate>(auth.wrap)) {
+        if (auth.packet.size() > out.size()) {
+            return std::nullopt;
+        }
+        std::copy(auth.packet.begin(), auth.packet.end(), out.begin());
+        return std::pair{auth.packet.size(), std::uint32_t{0}};
+    }
+    proto::TlsCrypt* crypt = nullptr;
+    if (auto* own = std::get_if<proto::TlsCrypt>(&auth.wrap)) {
+        crypt = own;
+    } else if (auto* const* shared = std::get_if<proto::TlsCrypt*>(&auth.wrap)) {
+        crypt = *shared;
+    }
+    auto unwrapped = crypt != nullptr
+                         ? crypt->unwrap(auth.packet, out)
+                         : std::get<proto::TlsAuth*>(auth.wrap)->unwrap(auth.packet, out);
     if (!unwrapped) {
         return std::nullopt;
     }
-    return unwrapped->size;
+    return std::pair{unwrapped->size, unwrapped->replay_id.id};
 }
 
-std::size_t overhead(const ListenerAuth& auth) {
-    if (std::holds_alternative<proto::TlsAuth>(auth)) {
-        return std::get<proto::TlsAuth>(auth).overhead();
+std::optional<std::size_t> wrap_packet(PacketAuth& auth, std::span<const std::byte> plain,
+                                       proto::ReplayId replay_id, std::span<std::byte> out) {
+    if (std::holds_alternative<std::monostate>(auth.wrap)) {
+        std::copy(plain.begin(), plain.end(), out.begin());
+        return plain.size();
     }
-    return std::holds_alternative<proto::TlsCrypt>(auth) ? proto::kTlsCryptOverhead : 0;
+    Result<std::size_t, proto::CryptoError> written = Unexpected(proto::CryptoError::kInternal);
+    if (auto* own = std::get_if<proto::TlsCrypt>(&auth.wrap)) {
+        written = own->wrap(plain, replay_id, out);
+    } else if (auto* const* shared = std::get_if<proto::TlsCrypt*>(&auth.wrap)) {
+        written = (*shared)->wrap(plain, replay_id, out);
+    } else {
+        written = std::get<proto::TlsAuth*>(auth.wrap)->wrap(plain, replay_id, out);
+    }
+    return written ? std::optional(*written) : std::nullopt;
+}
+
+std::size_t packet_overhead(const PacketAuth& auth) {
+    if (const auto* const* tls_auth = std::get_if<proto::TlsAuth*>(&auth.wrap)) {
+        return (*tls_auth)->overhead();
+    }
+    return std::holds_alternative<std::monostate>(auth.wrap) ? 0 : proto::kTlsCryptOverhead;
 }
 
 }  // namespace
+
+std::optional<WkcSplit> split_wkc(std::span<const std::byte> wire) {
+    if (wire.size() < 2) {
+        return std::nullopt;
+    }
+    const std::size_t length = (std::to_integer<std::size_t>(wire[wire.size() - 2]) << 8U) |
+                               std::to_integer<std::size_t>(wire[wire.size() - 1]);
+    if (length < proto::kTlsCryptV2WkcOverhead || length > proto::kTlsCryptV2MaxWkcSize ||
+        length >= wire.size()) {
+        return std::nullopt;
+    }
+    return WkcSplit{wire.first(wire.size() - length), wire.last(length)};
+}
 
 Result<ResetCookie, proto::CryptoError> ResetCookie::create(platform::Random& random,
                                                             platform::Duration hand_window) {
@@ -92,28 +164,41 @@ FirstPacketResult handle_first_packet(std::span<const std::byte> wire,
     if (!header || header->key_id != 0) {
         return result;
     }
-    switch (header->opcode) {
-        case Opcode::kControlHardResetClientV2:
-        case Opcode::kAckV1:
-        case Opcode::kControlV1:
-            break;
-        default:
-            return result;  // includes V3 resets and WKC_V1 (tls-crypt-v2 not handled here)
-    }
-    std::vector<std::byte> plain(wire.size());
-    const auto size = unwrap(auth, wire, plain);
-    if (!size) {
+    const bool v2 = std::holds_alternative<proto::TlsCryptV2ServerKey>(auth);
+    // tls-crypt-v2 packets carry WKc only on V3 resets and P_CONTROL_WKC_V1; the other modes
+    // know neither opcode.
+    const bool allowed =
+        v2 ? (header->opcode == Opcode::kControlHardResetClientV3 ||
+              header->opcode == Opcode::kControlWkcV1)
+           : (header->opcode == Opcode::kControlHardResetClientV2 ||
+              header->opcode == Opcode::kAckV1 || header->opcode == Opcode::kControlV1);
+    if (!allowed) {
         return result;
     }
-    const auto packet = proto::parse_control_packet(std::span(plain).first(*size));
+    auto packet_auth_state = packet_auth(auth, wire);
+    if (!packet_auth_state) {
+        return result;
+    }
+    std::vector<std::byte> plain(packet_auth_state->packet.size());
+    const auto unwrapped = unwrap_packet(*packet_auth_state, plain);
+    if (!unwrapped) {
+        return result;
+    }
+    const auto packet = proto::parse_control_packet(std::span(plain).first(unwrapped->first));
     if (!packet) {
         return result;
     }
     result.client_session_id = packet->session_id;
-    if (packet->opcode == Opcode::kControlHardResetClientV2) {
+    if (proto::is_reset(packet->opcode)) {
         // A fresh reset: message id 0 and nothing to acknowledge yet (2.6.22 ignores resets
         // with another id).
         if (packet->message_id != 0 || !packet->acks.empty()) {
+            return result;
+        }
+        result.client_key = std::move(packet_auth_state->client_key);
+        const bool early_negotiation = (unwrapped->second & kEarlyNegMask) == kEarlyNegStart;
+        if (v2 && !early_negotiation) {
+            result.verdict = FirstPacketVerdict::kStartSession;
             return result;
         }
         result.server_session_id = cookie.session_id(packet->session_id, address, now.unix_seconds);
@@ -124,25 +209,23 @@ FirstPacketResult handle_first_packet(std::span<const std::byte> wire,
         (void)reply.acks.push(0);
         reply.remote_session_id = packet->session_id;
         reply.message_id = 0;
+        // EARLY_NEG_FLAGS = RESEND_WKC: the client repeats WKc in its next packet, so the
+        // listener can authenticate it without having kept Kc.
+        const std::array<std::byte, 6> resend_wkc = {
+            std::byte{0}, std::byte{kTlvEarlyNegFlags},     std::byte{0}, std::byte{2},
+            std::byte{0}, std::byte{kEarlyNegFlagResendWkc}};
+        if (v2) {
+            reply.payload = resend_wkc;
+        }
         std::vector<std::byte> reply_plain(proto::wire_size(reply));
         if (!proto::serialize(reply, reply_plain)) {
             return result;
         }
-        result.reply.resize(reply_plain.size() + overhead(auth));
+        result.reply.resize(reply_plain.size() + packet_overhead(*packet_auth_state));
         // Packet id 1 of the server's control sender: a session made from this cookie starts
         // its own sender after it (ServerSession's cookie constructor).
-        const proto::ReplayId replay_id{1, now.unix_seconds};
-        std::optional<std::size_t> written;
-        if (std::holds_alternative<std::monostate>(auth)) {
-            result.reply = std::move(reply_plain);
-            written = result.reply.size();
-        } else if (std::holds_alternative<proto::TlsAuth>(auth)) {
-            auto w = std::get<proto::TlsAuth>(auth).wrap(reply_plain, replay_id, result.reply);
-            written = w ? std::optional(*w) : std::nullopt;
-        } else {
-            auto w = std::get<proto::TlsCrypt>(auth).wrap(reply_plain, replay_id, result.reply);
-            written = w ? std::optional(*w) : std::nullopt;
-        }
+        const auto written = wrap_packet(*packet_auth_state, reply_plain,
+                                         proto::ReplayId{1, now.unix_seconds}, result.reply);
         if (!written) {
             result.reply.clear();
             return result;
@@ -152,17 +235,18 @@ FirstPacketResult handle_first_packet(std::span<const std::byte> wire,
         return result;
     }
     // The third packet: it must acknowledge our reset (message id 0) under our cookie, and a
-    // P_CONTROL_V1 must be the client's message id 1 (its reset was 0).
+    // P_CONTROL_V1/P_CONTROL_WKC_V1 must be the client's message id 1 (its reset was 0).
     if (!packet->acks.contains(0)) {
         return result;
     }
-    if (packet->opcode == Opcode::kControlV1 && packet->message_id != 1) {
+    if (packet->opcode != Opcode::kAckV1 && packet->message_id != 1) {
         return result;
     }
     if (!cookie.verify(packet->remote_session_id, packet->session_id, address, now.unix_seconds)) {
         return result;
     }
     result.server_session_id = packet->remote_session_id;
+    result.client_key = std::move(packet_auth_state->client_key);
     result.verdict = FirstPacketVerdict::kAccept;
     return result;
 }

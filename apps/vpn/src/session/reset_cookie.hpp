@@ -15,8 +15,13 @@
 // authenticate (wrong tls-auth/tls-crypt key, random bytes), that is not a fresh hard reset or a
 // valid echo, or whose cookie is wrong or too old yields kDrop: no reply, no state. A valid
 // reset yields exactly one reply datagram of about the reset's own size (no amplification).
-// tls-crypt-v2 (HARD_RESET_CLIENT_V3 with a WKc and early negotiation) is not handled here yet:
-// such packets are dropped.
+// tls-crypt-v2 (ssl_pkt.c tls_pre_decrypt_lite, ssl.c parse_early_negotiation_tlvs, mudp.c):
+// the packet is tls-crypt with the client key Kc followed by WKc (its length in the last two
+// bytes); the server key unwraps WKc for every packet, so this path stays stateless too. A V3
+// reset whose packet id carries EARLY_NEG_START gets the cookie reply with the EARLY_NEG_FLAGS
+// TLV RESEND_WKC, and the client's P_CONTROL_WKC_V1 echo is verified like P_CONTROL_V1 above. A
+// V3 reset without early negotiation (a 2.5 client) yields kStartSession: OpenVPN's default
+// `allow-noncookie` keeps state for it at once, as WKc already authenticated the client.
 #pragma once
 
 #include <array>
@@ -34,6 +39,7 @@
 #include "proto/packet.hpp"
 #include "proto/tls_auth.hpp"
 #include "proto/tls_crypt.hpp"
+#include "proto/tls_crypt_v2.hpp"
 #include "session/client_session.hpp"
 
 namespace nfv::vpn::session {
@@ -64,13 +70,28 @@ private:
 };
 
 /// The listener's control-channel authentication before a session exists (no replay state):
-/// none, tls-auth or tls-crypt, server direction.
-using ListenerAuth = std::variant<std::monostate, proto::TlsAuth, proto::TlsCrypt>;
+/// none, tls-auth or tls-crypt (server direction), or the tls-crypt-v2 server key.
+using ListenerAuth =
+    std::variant<std::monostate, proto::TlsAuth, proto::TlsCrypt, proto::TlsCryptV2ServerKey>;
+
+/// TLV_TYPE_EARLY_NEG_FLAGS and EARLY_NEG_FLAG_RESEND_WKC (ssl_pkt.h).
+inline constexpr std::uint16_t kTlvEarlyNegFlags = 0x0001;
+inline constexpr std::uint16_t kEarlyNegFlagResendWkc = 0x0001;
+
+/// Splits a tls-crypt-v2 datagram into the tls-crypt packet and the trailing WKc; nullopt when
+/// the length field is out of range.
+struct WkcSplit {
+    std::span<const std::byte> packet;
+    std::span<const std::byte> wkc;
+};
+[[nodiscard]] std::optional<WkcSplit> split_wkc(std::span<const std::byte> wire);
 
 enum class FirstPacketVerdict : std::uint8_t {
-    kDrop,    // not authentic, not a fresh reset or valid echo, or a stale/wrong cookie
-    kReply,   // a valid HARD_RESET_CLIENT_V2: send `reply`, keep nothing
-    kAccept,  // the client echoed our cookie: create a ServerSession (from_cookie) now
+    kDrop,          // not authentic, not a fresh reset or valid echo, or a stale/wrong cookie
+    kReply,         // a valid HARD_RESET_CLIENT_V2: send `reply`, keep nothing
+    kAccept,        // the client echoed our cookie: create a ServerSession (from_cookie) now
+    kStartSession,  // tls-crypt-v2 reset without early negotiation: a ServerSession with
+                    // `client_key`, fed this packet
 };
 
 struct FirstPacketResult {
@@ -78,6 +99,9 @@ struct FirstPacketResult {
     std::vector<std::byte> reply;          // kReply: HARD_RESET_SERVER_V2, wrapped
     proto::SessionId client_session_id{};  // kReply/kAccept
     proto::SessionId server_session_id{};  // kReply/kAccept: the cookie
+    // tls-crypt-v2: Kc and the metadata unwrapped from WKc (for the session's tls-crypt and
+    // for scripts).
+    std::optional<proto::UnwrappedClientKey> client_key;
 };
 
 /// Handles a datagram from an address that has no session. See the contract above.

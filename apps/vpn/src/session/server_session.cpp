@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "session/reset_cookie.hpp"
+
 namespace nfv::vpn::session {
 namespace {
 
@@ -210,6 +212,17 @@ void ServerSession::on_control_packet(std::span<const std::byte> packet, Now now
                                           header->opcode != Opcode::kControlHardResetClientV3))) {
         ++stats_.control_dropped;
         return;
+    }
+    if (config_.tls_crypt_v2 && (header->opcode == Opcode::kControlHardResetClientV3 ||
+                                 header->opcode == Opcode::kControlWkcV1)) {
+        // The WKc was checked by whoever created this session (it gave us its Kc); the
+        // tls-crypt tag below authenticates the rest.
+        const auto split = split_wkc(packet);
+        if (!split) {
+            ++stats_.control_dropped;
+            return;
+        }
+        packet = split->packet;
     }
     std::vector<std::byte> plain(packet.size());
     const auto unwrapped = config_.wrap.unwrap(packet, now.mono, plain);

@@ -76,6 +76,9 @@ struct ServerSessionConfig {
     platform::Duration ping_restart{};
     std::size_t tls_mtu = proto::kDefaultTlsMtu;
     bool tcp = false;  // strict packet-id order over TCP
+    // tls-crypt-v2 (wrap = tls-crypt with this client's Kc): V3 resets and P_CONTROL_WKC_V1
+    // arrive with the WKc appended, which is removed before unwrapping.
+    bool tls_crypt_v2 = false;
 };
 
 enum class ServerState : std::uint8_t {

@@ -196,5 +196,144 @@ TEST_F(ResetCookieTest, ResetsThatAreNotFreshAreDropped) {
               FirstPacketVerdict::kDrop);
 }
 
+// tls-crypt-v2: a server key, one client key Kc and its WKc with user metadata.
+struct V2Keys {
+    std::array<std::byte, proto::kTlsCryptV2ServerKeySize> server{};
+    std::array<std::byte, proto::kStaticKeySize> client{};
+    std::vector<std::byte> wkc;
+    std::vector<std::byte> metadata = {std::byte{proto::kTlsCryptV2MetadataUser},
+                                       std::byte{'a'},
+                                       std::byte{'l'},
+                                       std::byte{'i'},
+                                       std::byte{'c'},
+                                       std::byte{'e'}};
+
+    explicit V2Keys(std::uint64_t seed) {
+        platform::testing::SeededRandom random(seed);
+        random.fill(server);
+        random.fill(client);
+        wkc = proto::TlsCryptV2ServerKey(server).wrap(client, metadata).value();
+    }
+};
+
+TEST_F(ResetCookieTest, TlsCryptV2EarlyNegotiationIsStatelessUntilTheWkcEcho) {
+    const V2Keys keys(11);
+    ListenerAuth v2_auth = proto::TlsCryptV2ServerKey(keys.server);
+    auto client_config = testing::pair_client_config(std::string(testing::kModernPeerInfo));
+    client_config.wrap = proto::ControlWrap(
+        proto::TlsCrypt::create(proto::StaticKey(keys.client), /*is_server=*/false).value(), {},
+        keys.wkc);
+    platform::testing::SeededRandom client_random(12);
+    platform::testing::SeededRandom server_random(13);
+    ClientSession client(std::move(client_config), client_random, now());
+    const auto reset = client.poll_transmit(now());
+    ASSERT_TRUE(reset);
+    EXPECT_EQ(std::to_integer<int>((*reset)[0]) >> 3, 10) << "P_CONTROL_HARD_RESET_CLIENT_V3";
+
+    // Another server's key, a corrupted WKc and a tls-crypt v1 listener all stay silent.
+    const V2Keys other(14);
+    ListenerAuth other_auth = proto::TlsCryptV2ServerKey(other.server);
+    EXPECT_EQ(handle_first_packet(*reset, from_, other_auth, cookie_, now()).verdict,
+              FirstPacketVerdict::kDrop);
+    auto corrupted = *reset;
+    corrupted[corrupted.size() - 40] ^= std::byte{1};
+    EXPECT_EQ(handle_first_packet(corrupted, from_, v2_auth, cookie_, now()).verdict,
+              FirstPacketVerdict::kDrop);
+    EXPECT_EQ(handle_first_packet(*reset, from_, auth_, cookie_, now()).verdict,
+              FirstPacketVerdict::kDrop);
+
+    const auto first = handle_first_packet(*reset, from_, v2_auth, cookie_, now());
+    ASSERT_EQ(first.verdict, FirstPacketVerdict::kReply);
+    ASSERT_TRUE(first.client_key);
+    EXPECT_EQ(first.client_key->metadata, keys.metadata);
+    EXPECT_LE(first.reply.size(), reset->size()) << "the WKc makes the reset the larger packet";
+
+    client.on_control_packet(first.reply, now());
+    ASSERT_EQ(client.state(), SessionState::kTlsHandshake);
+    std::vector<std::vector<std::byte>> to_server;
+    while (auto packet = client.poll_transmit(now())) {
+        to_server.push_back(*packet);
+    }
+    ASSERT_FALSE(to_server.empty());
+    EXPECT_EQ(std::to_integer<int>(to_server[0][0]) >> 3, 11) << "P_CONTROL_WKC_V1";
+    const auto echo = handle_first_packet(to_server[0], from_, v2_auth, cookie_, now());
+    ASSERT_EQ(echo.verdict, FirstPacketVerdict::kAccept);
+    ASSERT_TRUE(echo.client_key);
+    EXPECT_EQ(echo.client_key->metadata, keys.metadata);
+
+    auto config = testing::pair_server_config();
+    config.wrap = proto::ControlWrap(
+        proto::TlsCrypt::create(proto::StaticKey(echo.client_key->key), /*is_server=*/true).value(),
+        {});
+    config.tls_crypt_v2 = true;
+    config.local_session_id = echo.server_session_id;
+    ServerSession server(std::move(config), server_random, now(), echo.client_session_id);
+    for (const auto& packet : to_server) {
+        server.on_control_packet(packet, now());
+    }
+    testing::PushApplier applier;
+    for (int round = 0; round < 50; ++round) {
+        bool moved = false;
+        while (auto packet = server.poll_transmit(now())) {
+            client.on_control_packet(*packet, now());
+            moved = true;
+        }
+        while (auto packet = client.poll_transmit(now())) {
+            server.on_control_packet(*packet, now());
+            moved = true;
+        }
+        while (auto event = client.poll_event()) {
+            if (event->kind == SessionEvent::Kind::kPushReply) {
+                applier.on_push_reply(client, event->text);
+            }
+        }
+        if (!moved) {
+            break;
+        }
+    }
+    EXPECT_EQ(server.state(), ServerState::kConnected);
+    EXPECT_EQ(client.state(), SessionState::kConnected);
+    EXPECT_EQ(client.stats().control_dropped, 0u);
+    EXPECT_EQ(server.stats().control_dropped, 0u);
+}
+
+TEST_F(ResetCookieTest, TlsCryptV2ResetWithoutEarlyNegotiationStartsASessionAtOnce) {
+    const V2Keys keys(21);
+    ListenerAuth v2_auth = proto::TlsCryptV2ServerKey(keys.server);
+    auto client_side = proto::TlsCrypt::create(proto::StaticKey(keys.client), false).value();
+    proto::ControlPacket reset;
+    reset.opcode = Opcode::kControlHardResetClientV3;
+    reset.session_id = {std::byte{0xc2}};
+    std::vector<std::byte> plain(proto::wire_size(reset));
+    ASSERT_TRUE(proto::serialize(reset, plain));
+    std::vector<std::byte> wire(plain.size() + proto::kTlsCryptOverhead);
+    // Packet id 1: a 2.5-style client that does not know early negotiation.
+    wire.resize(client_side.wrap(plain, {1, now().unix_seconds}, wire).value());
+    wire.insert(wire.end(), keys.wkc.begin(), keys.wkc.end());
+
+    const auto verdict = handle_first_packet(wire, from_, v2_auth, cookie_, now());
+    ASSERT_EQ(verdict.verdict, FirstPacketVerdict::kStartSession);
+    EXPECT_TRUE(verdict.reply.empty());
+    ASSERT_TRUE(verdict.client_key);
+
+    auto config = testing::pair_server_config();
+    config.wrap = proto::ControlWrap(
+        proto::TlsCrypt::create(proto::StaticKey(verdict.client_key->key), true).value(), {});
+    config.tls_crypt_v2 = true;
+    platform::testing::SeededRandom server_random(22);
+    ServerSession server(std::move(config), server_random, now());
+    server.on_control_packet(wire, now());
+    EXPECT_EQ(server.state(), ServerState::kTlsHandshake);
+    const auto answer = server.poll_transmit(now());
+    ASSERT_TRUE(answer);
+    std::vector<std::byte> opened(answer->size());
+    const auto size = client_side.unwrap(*answer, opened);
+    ASSERT_TRUE(size);
+    const auto parsed = proto::parse_control_packet(std::span(opened).first(size->size));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->opcode, Opcode::kControlHardResetServerV2);
+    EXPECT_TRUE(parsed->acks.contains(0));
+}
+
 }  // namespace
 }  // namespace nfv::vpn::session
