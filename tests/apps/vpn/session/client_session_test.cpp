@@ -68,6 +68,15 @@ public:
 
     void start_soft_reset(std::uint8_t key_id) { start_key(key_id, true); }
 
+    // protocol-flags dyn-tls-crypt: key_id > 0 under the key exported from key 0's TLS.
+    void enable_dynamic_tls_crypt() {
+        std::array<std::byte, proto::kStaticKeySize> exported{};
+        ASSERT_TRUE(
+            keys_.at(0).tls->export_keying_material(proto::kDynamicTlsCryptLabel, exported));
+        wrap_.set_original_key(test_key());
+        ASSERT_TRUE(wrap_.enable_dynamic_tls_crypt(exported, /*is_server=*/true));
+    }
+
     void send_control(std::uint8_t key_id, std::string_view text) {
         auto& key = keys_.at(key_id);
         auto message = bytes_of(text);
@@ -82,7 +91,7 @@ public:
             while (auto packet = key.reliable->poll_transmit(now.mono)) {
                 std::vector<std::byte> plain(proto::wire_size(*packet));
                 EXPECT_TRUE(proto::serialize(*packet, plain));
-                std::vector<std::byte> wire(plain.size() + wrap_.overhead());
+                std::vector<std::byte> wire(wrap_.wire_size(plain));
                 const auto written = wrap_.wrap(plain, now.unix_seconds, wire);
                 EXPECT_TRUE(written);
                 wire.resize(written.value_or(0));
@@ -502,6 +511,42 @@ TEST_F(ClientSessionTest, RenegotiatesAfterRenegPktsOrRenegBytesOfTrafficBothWay
         wire.resize(client->encrypt(payload, wire, now()).value());
         EXPECT_EQ(std::to_integer<int>(wire[0]) & 7, 1) << "new traffic uses key_id 1";
         EXPECT_TRUE(not_due()) << "the counters start again on the new key";
+    }
+}
+
+TEST_F(ClientSessionTest, DynamicTlsCryptWrapsTheRenegotiation) {
+    // ssl.c: with dyn-tls-crypt pushed, the soft reset and everything on key_id 1 is tls-crypt
+    // wrapped with the exported key (XORed with the original tls-crypt key); a client that did
+    // not switch cannot renegotiate with such a server.
+    for (const bool client_switches : {true, false}) {
+        SCOPED_TRACE(client_switches ? "both switch" : "only the server switches");
+        MiniServer server;
+        platform::testing::SeededRandom random(11);
+        auto c = config();
+        c.wrap.set_original_key(test_key());
+        ClientSession client(std::move(c), random, now());
+        exchange(client, server);
+        ASSERT_TRUE(client.activate_data_channel({}, true, 5, client_switches));
+        server.enable_dynamic_tls_crypt();
+        (void)events(client);
+        server.start_soft_reset(1);
+        for (auto& packet : server.transmit(now())) {
+            client.on_control_packet(packet, now());
+        }
+        if (!client_switches) {
+            EXPECT_EQ(client.stats().control_dropped, 1U);
+            EXPECT_FALSE(client.poll_transmit(now()));
+            continue;
+        }
+        const auto reply = client.poll_transmit(now());
+        ASSERT_TRUE(reply);
+        EXPECT_EQ((*reply)[0], std::byte{0x19});  // our SOFT_RESET_V1 on key_id 1
+        server.on_packet(*reply, now());
+        exchange(client, server);
+        const auto seen = events(client);
+        ASSERT_FALSE(seen.empty());
+        EXPECT_EQ(seen.back().kind, SessionEvent::Kind::kRenegotiated);
+        EXPECT_EQ(client.stats().control_dropped, 0U);
     }
 }
 
