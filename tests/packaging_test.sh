@@ -25,7 +25,10 @@ for path in ./usr/sbin/nfv-vpn ./usr/sbin/nfv-dnsvizor ./usr/sbin/nfv-tls-proxy 
             ./usr/lib/systemd/system/nfv-dnsvizor.service \
             ./usr/lib/systemd/system/nfv-tls-proxy.service \
             ./usr/lib/systemd/system/nfv-vpn@.service \
-            ./usr/lib/sysusers.d/nfv.conf ./etc/nfv/dnsvizor.conf ./usr/share/doc/nfv/examples/; do
+            ./usr/lib/sysusers.d/nfv.conf ./etc/nfv/dnsvizor.conf ./usr/share/doc/nfv/examples/ \
+            ./usr/share/man/man8/nfv-vpn.8 ./usr/share/man/man8/nfv-dnsvizor.8 \
+            ./usr/share/man/man8/nfv-tls-proxy.8 ./usr/share/doc/nfv/nfv-vpn.md \
+            ./usr/share/doc/nfv/nfv-dnsvizor.md ./usr/share/doc/nfv/nfv-tls-proxy.md; do
   grep -qxF "$path" "$tmp/contents" || fail "$path missing from the package"
 done
 dpkg-deb -I "$deb" >"$tmp/info"
