@@ -17,7 +17,7 @@ target_include_directories(nfv_dnsvizor_server PUBLIC ${CMAKE_CURRENT_LIST_DIR}/
 target_link_libraries(nfv_dnsvizor_server PUBLIC nfv::net nfv::platform nfv::platform_io nfv::dnsvizor_dns PRIVATE nfv::warnings)
 
 add_executable(nfv-dnsvizor src/main.cpp)
-target_link_libraries(nfv-dnsvizor PRIVATE nfv::dnsvizor_server nfv::dnsvizor_dns nfv::dnsvizor_config
+target_link_libraries(nfv-dnsvizor PRIVATE nfv::dnsvizor_server nfv::dnsvizor_dhcp nfv::dnsvizor_dns nfv::dnsvizor_config
                                            nfv::platform_io nfv::platform nfv::warnings)
 install(TARGETS nfv-dnsvizor RUNTIME DESTINATION sbin)
 target_compile_definitions(nfv-dnsvizor PRIVATE NFV_VERSION="${PROJECT_VERSION}")

@@ -5,10 +5,15 @@
 //   --help / --version   print and exit 0
 //   --test               "nfv-dnsvizor: syntax check OK." and exit 0, or the error and exit 1
 //   --print-config       the typed configuration as JSON (ours; dnsmasq has no such option)
-//   otherwise            serve DNS (local data, forwarding, cache) until SIGTERM/SIGINT.
+//   otherwise            serve DNS (local data, forwarding, cache) and, when an IPv4 dhcp-range
+//                        is configured, DHCPv4 in the same event loop, until SIGTERM/SIGINT.
+//                        port=0 turns DNS off (DHCP only), as in dnsmasq.
+// DHCP leases feed the DNS store: a leased host name answers A for name and name.domain and the
+// PTR from the moment its ACK leaves (the lease is on disk first) until the lease ends.
 // Exit codes follow dnsmasq: 1 configuration, 2 network (a socket cannot be bound), 3 file
-// system (pid file), 5 anything else. Signals: SIGHUP re-reads hosts files and resolv.conf and
-// clears the cache; SIGUSR1 logs statistics.
+// system (pid file, lease file), 5 anything else. Signals: SIGHUP re-reads hosts files and
+// resolv.conf and clears the cache (DHCP host data comes from dhcp-host lines only, read at
+// start); SIGTERM/SIGINT write any lease not yet durable, then exit; SIGUSR1 logs statistics.
 // Warnings (accepted but unsupported options, runtime limits) go to stderr as
 // "nfv-dnsvizor: warning: ..." and to the log.
 #include <cerrno>
@@ -33,6 +38,8 @@
 #include "nfv/platform/random.hpp"
 
 #include "config/invocation.hpp"
+#include "dhcp/dhcp_service.hpp"
+#include "dhcp/option_mapper.hpp"
 #include "dns/hosts_loader.hpp"
 #include "dns/local_resolver.hpp"
 #include "dns/resolv_conf.hpp"
@@ -134,6 +141,24 @@ dns::HostsData read_hosts(const dns::LocalDataSettings& local, platform::Logger&
     return hosts;
 }
 
+// The DHCP runtime's knobs from the process and DNS settings: DHCP is served on the DNS
+// interfaces (interface=/except-interface=) minus no-dhcp-interface=, as dnsmasq does.
+dhcp::DhcpServiceParams dhcp_params(const config::DnsmasqConfig& config,
+                                    const dhcp::DhcpImport& import,
+                                    platform::MetricsRegistry& metrics) {
+    dhcp::DhcpServiceParams params;
+    params.dns_enabled = config.dns.listen.port != 0;
+    params.log_dhcp = config.process.log_dhcp;
+    params.quiet_dhcp = config.process.quiet_dhcp;
+    params.interfaces = config.dns.listen.interfaces;
+    params.except_interfaces = config.dns.listen.except_interfaces;
+    params.except_interfaces.insert(params.except_interfaces.end(),
+                                    import.no_dhcp_interfaces.begin(),
+                                    import.no_dhcp_interfaces.end());
+    params.metrics = &metrics;
+    return params;
+}
+
 int run(const config::DnsmasqConfig& config) {
     print_config_warnings(config);
     if (!config.process.no_daemon && !config.process.keep_in_foreground) {
@@ -185,6 +210,37 @@ int run(const config::DnsmasqConfig& config) {
         log.warn(warning);
     }
 
+    // DHCP: the options were validated by map_dhcp_options (an error is a config error).
+    auto dhcp_import = dhcp::map_dhcp_options(config.dhcp);
+    if (!dhcp_import) {
+        std::fprintf(stderr, "nfv-dnsvizor: %s\n", dhcp_import.error().c_str());
+        log.error(dhcp_import.error());
+        return kExitConfig;
+    }
+    for (const auto& warning : dhcp_import->warnings) {
+        print_warning(warning);
+        log.warn(warning);
+    }
+    std::unique_ptr<dhcp::DhcpService> dhcp_service;
+    if (dhcp_import->enabled()) {
+        const auto params = dhcp_params(config, *dhcp_import, metrics);
+        auto dhcp_started = dhcp::DhcpService::create(
+            loop, std::move(*dhcp_import), params, log,
+            [&resolver](const dhcp::LeaseNameChange& change) {
+                if (change.added) {
+                    resolver.set_lease_name(change.hostname, change.address);
+                } else {
+                    resolver.remove_lease_name(change.hostname, change.address);
+                }
+            });
+        if (!dhcp_started) {
+            std::fprintf(stderr, "nfv-dnsvizor: %s\n", dhcp_started.error().c_str());
+            log.error(dhcp_started.error());
+            return kExitNetwork;
+        }
+        dhcp_service = std::move(*dhcp_started);
+    }
+
     if (!config.process.user.empty() || !config.process.group.empty()) {
         platform::io::PrivilegeDrop drop{
             config.process.user,
@@ -231,6 +287,9 @@ int run(const config::DnsmasqConfig& config) {
         log.info("listening on " + address.to_string());
     }
     auto ran = loop.run();
+    if (dhcp_service) {
+        dhcp_service->flush();  // nothing acknowledged is lost on SIGTERM
+    }
     if (!pid_file.empty()) {
         std::remove(pid_file.c_str());
     }
@@ -263,10 +322,19 @@ int main(int argc, char** argv) {
             std::puts("nfv-dnsvizor version " NFV_VERSION
                       " (dnsmasq 2.90 compatible DNS forwarder, cache and DHCP server)");
             return 0;
-        case config::Mode::kTest:
+        case config::Mode::kTest: {
             print_config_warnings(invocation->config);
+            auto dhcp_import = dhcp::map_dhcp_options(invocation->config.dhcp);
+            if (!dhcp_import) {
+                std::fprintf(stderr, "nfv-dnsvizor: %s\n", dhcp_import.error().c_str());
+                return kExitConfig;
+            }
+            for (const auto& warning : dhcp_import->warnings) {
+                print_warning(warning);
+            }
             std::puts("nfv-dnsvizor: syntax check OK.");
             return 0;
+        }
         case config::Mode::kPrintConfig:
             std::puts(config::to_json(invocation->config).c_str());
             return 0;

@@ -399,6 +399,14 @@ Result<void, std::string> map_one(const RawOption& option, DhcpImport& out,
         out.settings.lease_max = value;
         return {};
     }
+    if (name == "no-dhcp-interface") {
+        if (option.value.empty())
+            return fail(option, "missing parameter (an interface name)");
+        for (const std::string_view interface : split_commas(option.value))
+            if (!interface.empty())
+                out.no_dhcp_interfaces.emplace_back(interface);
+        return {};
+    }
     if (name == "dhcp-leasefile") {
         if (option.value.empty())
             return fail(option, "missing parameter (a file name)");

@@ -10,7 +10,8 @@
 //   dhcp-option, dhcp-option-force      see option_values.hpp
 //   dhcp-ignore=tag:t[,tag:t]  (no answer for clients matching all the tags),
 //   dhcp-authoritative, dhcp-rapid-commit, dhcp-sequential-ip, dhcp-lease-max=N,
-//   domain=dom[,range], dhcp-leasefile=path, leasefile-ro, log-dhcp, quiet-dhcp, no-ping.
+//   domain=dom[,range], dhcp-leasefile=path, leasefile-ro, log-dhcp, quiet-dhcp, no-ping,
+//   no-dhcp-interface=if (the runtime serves no DHCP there; DNS still does).
 // DHCPv6 ranges, option6:, enable-ra and ra-param become the warning "DHCPv6/RA is not
 // supported yet; ignored". Every other DHCP option is either a named error (options whose
 // absence would change who gets which address, e.g. dhcp-hostsfile, dhcp-mac, dhcp-script)
@@ -40,11 +41,12 @@ inline constexpr std::string_view kDefaultLeaseFile = "/var/lib/misc/dnsmasq.lea
 struct DhcpImport {
     DhcpServerSettings settings;
     std::string lease_file{kDefaultLeaseFile};
-    bool lease_file_readonly = false;  // leasefile-ro: leases live in memory only
-    bool log_dhcp = false;             // log-dhcp: extra per-packet detail
-    bool quiet_dhcp = false;           // quiet-dhcp: no per-packet log lines
-    bool no_ping = false;              // no-ping (we never ping; kept for reporting)
-    bool ipv6_requested = false;       // some DHCPv6/RA option was present (and ignored)
+    bool lease_file_readonly = false;             // leasefile-ro: leases live in memory only
+    bool log_dhcp = false;                        // log-dhcp: extra per-packet detail
+    bool quiet_dhcp = false;                      // quiet-dhcp: no per-packet log lines
+    bool no_ping = false;                         // no-ping (we never ping; kept for reporting)
+    std::vector<std::string> no_dhcp_interfaces;  // no-dhcp-interface=: DNS only there
+    bool ipv6_requested = false;                  // some DHCPv6/RA option was present (and ignored)
     std::vector<std::string> warnings;
 
     /// True when at least one IPv4 dhcp-range is configured (the server should run).

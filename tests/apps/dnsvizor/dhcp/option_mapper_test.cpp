@@ -411,5 +411,19 @@ TEST(DhcpOptionMapper, CommandLineLocationIsNamed) {
     EXPECT_EQ(map_error({o}).rfind("command line argument 3: dhcp-range: ", 0), 0U);
 }
 
+// dnsmasq(8) --no-dhcp-interface: DNS still answers there, DHCP does not (the runtime filters).
+TEST(DhcpOptionMapper, NoDhcpInterfaceListsInterfaces) {
+    const auto out =
+        map_ok({opt("dhcp-range", "10.0.0.10,10.0.0.20"), opt("no-dhcp-interface", "eth1"),
+                opt("no-dhcp-interface", "wan,lan2")});
+    EXPECT_EQ(out.no_dhcp_interfaces, (std::vector<std::string>{"eth1", "wan", "lan2"}));
+    EXPECT_TRUE(out.warnings.empty());
+}
+
+TEST(DhcpOptionMapper, NoDhcpInterfaceNeedsAName) {
+    const auto error = map_error({opt("no-dhcp-interface", "")});
+    EXPECT_NE(error.find("no-dhcp-interface"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace nfv::dnsvizor::dhcp
