@@ -66,8 +66,8 @@ void print_vpn_options(Format format) {
         return;
     }
     for (const auto& spec : options) {
-        std::cout << ".TP\n\\fB\\-\\-" << roff(spec.name) << "\\fR (" << roff(vpn_args(spec))
-                  << " args; " << scope_name(spec.scope) << ")\n"
+        std::cout << ".TP\n\\fB\\-\\-" << roff(spec.name) << "\\fR (args: " << roff(vpn_args(spec))
+                  << "; " << scope_name(spec.scope) << ")\n"
                   << roff(vc::support_name(spec.support));
         if (spec.inline_allowed) {
             std::cout << "; inline block allowed";
