@@ -351,6 +351,15 @@ Config parse_root(const json& root, std::string_view base_dir) {
     if (const json* l = obj.get("limits")) {
         config.limits = parse_limits(*l, "/limits");
     }
+    if (const json* w = obj.get("workers")) {
+        if (w->is_string() && w->get<std::string>() == "auto") {
+            config.workers = 0;
+        } else if (w->is_number_integer()) {
+            config.workers = as_count(*w, "/workers", 1, 256);
+        } else {
+            fail("/workers", "expected an integer 1-256 or \"auto\", got " + describe(*w));
+        }
+    }
     if (const json* t = obj.get("tls")) {
         ObjectReader tls(*t, "/tls");
         if (const json* v = tls.get("min_version")) {

@@ -117,6 +117,9 @@ struct Config {
     Limits limits;
     SessionTickets session_tickets;
     TlsPolicy tls;
+    // Worker processes sharing the listeners (SO_REUSEPORT), like nginx's worker_processes;
+    // 0 = "auto" (one per online CPU). Only the first worker serves the metrics endpoint.
+    std::size_t workers = 1;
     std::optional<Endpoint> metrics;  // plain HTTP endpoint serving Prometheus text
     platform::LogLevel log_level = platform::LogLevel::kInfo;
 };

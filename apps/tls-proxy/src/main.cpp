@@ -5,15 +5,27 @@
 // Exit codes: 0 clean stop or valid config; 1 invalid config or start-up failure; 2 bad usage.
 // Signals: SIGTERM/SIGINT stop gracefully (close_notify to every client, at most
 // kStopGrace), SIGHUP reloads certificates and routes without touching established connections.
+// Processes: one by default; with "workers" > 1 a master forks that many workers sharing the
+// listeners (SO_REUSEPORT) and the session ticket keys, and passes signals on (run_master).
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <unistd.h>
 
 #include "nfv/platform/clock.hpp"
 #include "nfv/platform/io/event_loop.hpp"
@@ -77,12 +89,43 @@ void raise_fd_limit() {
     }
 }
 
-int run(const std::string& config_path) {
+using TicketSecret = std::array<std::byte, 32>;
+
+// Ticket key material of rotation period number `epoch` (Unix time / period):
+// HMAC-SHA256(secret, "nfv-tls-proxy ticket key" | epoch | block) for block = 0, 1, 2. Every
+// worker derives the same keys from the master's secret at the same wall-clock boundaries, so
+// a ticket issued by one worker resumes on any other.
+std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> ticket_material(
+    const TicketSecret& secret, std::uint64_t epoch) {
+    std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> out{};
+    std::size_t filled = 0;
+    for (unsigned char block = 0; filled < out.size(); ++block) {
+        std::string input = "nfv-tls-proxy ticket key";
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            input.push_back(static_cast<char>((epoch >> shift) & 0xff));
+        }
+        input.push_back(static_cast<char>(block));
+        std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+        unsigned int length = 0;
+        HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+             reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac.data(),
+             &length);
+        const std::size_t take = std::min<std::size_t>(length, out.size() - filled);
+        std::memcpy(out.data() + filled, mac.data(), take);
+        filled += take;
+    }
+    return out;
+}
+
+// One worker: the event loop, the proxy and its signals. `worker` numbers the workers of a
+// multi-process master (0 serves the metrics endpoint); `shared` says the listeners are shared.
+int run_worker(const std::string& config_path, std::size_t worker, bool shared,
+               const TicketSecret& secret) {
     nfv::platform::SystemClock clock;
     nfv::platform::StderrSink sink;
     nfv::platform::MetricsRegistry metrics;
-    // Session ticket keys belong to the process (tickets survive reloads); the period is the
-    // configuration's, applied from the next rotation after a reload changes it.
+    // Session ticket keys belong to the process (tickets survive reloads) and follow the
+    // configured period, on wall-clock boundaries (see ticket_material).
     nfv::tls_proxy::TicketKeys tickets(nfv::tls_proxy::SessionTickets{}.rotation);
     std::string error;
     auto snapshot = load_snapshot(config_path, metrics, error, &tickets);
@@ -91,7 +134,9 @@ int run(const std::string& config_path) {
         return 1;
     }
     tickets.set_rotation(snapshot->config().session_tickets.rotation);
-    nfv::platform::Logger logger(sink, clock, "tls-proxy", snapshot->config().log_level);
+    nfv::platform::Logger logger(sink, clock,
+                                 shared ? "tls-proxy/" + std::to_string(worker) : "tls-proxy",
+                                 snapshot->config().log_level);
     raise_fd_limit();
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -100,16 +145,32 @@ int run(const std::string& config_path) {
         logger.error("cannot create the event loop", {{"error", loop.error().message()}});
         return 1;
     }
-    nfv::platform::OsRandom random;
-    std::function<void()> rotate_tickets = [&] {
-        std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> material{};
-        random.fill(material);
-        tickets.rotate((*loop)->now(), material);
-        logger.debug("session ticket key rotated", {{"keys", tickets.key_count()}});
-        (void)(*loop)->add_timer(tickets.next_rotation(), rotate_tickets);
+    const auto period_of = [&tickets] {
+        return std::max<std::int64_t>(
+            1, std::chrono::duration_cast<std::chrono::seconds>(tickets.rotation()).count());
     };
-    rotate_tickets();
-    auto proxy = nfv::tls_proxy::Proxy::start(**loop, logger, metrics, snapshot);
+    {
+        // The key of the period before this one too: tickets issued just before a restart.
+        const std::int64_t now_wall = std::time(nullptr);
+        const auto epoch = static_cast<std::uint64_t>(now_wall / period_of());
+        tickets.rotate((*loop)->now(), ticket_material(secret, epoch - 1));
+        tickets.rotate((*loop)->now(), ticket_material(secret, epoch));
+    }
+    std::function<void()> rotate_tickets = [&] {
+        const std::int64_t now_wall = std::time(nullptr);
+        const std::int64_t period = period_of();
+        tickets.rotate((*loop)->now(),
+                       ticket_material(secret, static_cast<std::uint64_t>(now_wall / period)));
+        logger.debug("session ticket key rotated", {{"keys", tickets.key_count()}});
+        (void)(*loop)->add_timer_after(std::chrono::seconds(period - now_wall % period),
+                                       rotate_tickets);
+    };
+    (void)(*loop)->add_timer_after(
+        std::chrono::seconds(period_of() - std::time(nullptr) % period_of()), rotate_tickets);
+    nfv::tls_proxy::ProxyOptions options;
+    options.reuse_port = shared;
+    options.serve_metrics = worker == 0;
+    auto proxy = nfv::tls_proxy::Proxy::start(**loop, logger, metrics, snapshot, options);
     if (!proxy) {
         logger.error("cannot start", {{"error", proxy.error()}});
         return 1;
@@ -156,6 +217,132 @@ int run(const std::string& config_path) {
     }
     logger.info("stopped");
     return 0;
+}
+
+// The master of `workers` worker processes (like nginx's): it forks them (each loads the
+// configuration and binds the listeners with SO_REUSEPORT), passes SIGHUP, SIGUSR1, SIGTERM and
+// SIGINT on to them, and exits once they all have. A worker that exits on its own (a crash, a
+// configuration that no longer loads) stops the others and the master exits 1, leaving the
+// restart to the service manager.
+int run_master(const std::string& config_path, std::size_t workers, nfv::platform::LogLevel level,
+               const TicketSecret& secret) {
+    nfv::platform::SystemClock clock;
+    nfv::platform::StderrSink sink;
+    nfv::platform::Logger logger(sink, clock, "tls-proxy", level);
+    // Signals stay blocked from here on: a worker inherits the mask, so a signal sent before
+    // its SignalWatcher exists waits for it instead of killing it.
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int signal_number : nfv::platform::io::SignalWatcher::kDefaultSignals) {
+        sigaddset(&set, signal_number);
+    }
+    ::sigprocmask(SIG_BLOCK, &set, nullptr);
+    std::vector<pid_t> pids;
+    for (std::size_t i = 0; i < workers; ++i) {
+        const pid_t pid = ::fork();
+        if (pid < 0) {
+            logger.error("cannot start a worker", {{"error", std::strerror(errno)}});
+            for (const pid_t p : pids) {
+                ::kill(p, SIGTERM);
+            }
+            return 1;
+        }
+        if (pid == 0) {
+            const int code = run_worker(config_path, i, true, secret);
+            std::fflush(nullptr);
+            ::_exit(code);
+        }
+        pids.push_back(pid);
+    }
+    auto loop = nfv::platform::io::EventLoop::create(clock);
+    if (!loop) {
+        logger.error("cannot create the event loop", {{"error", loop.error().message()}});
+        for (const pid_t p : pids) {
+            ::kill(p, SIGTERM);
+        }
+        return 1;
+    }
+    bool stopping = false;
+    int exit_code = 0;
+    const auto signal_all = [&pids](int signal_number) {
+        for (const pid_t p : pids) {
+            ::kill(p, signal_number);
+        }
+    };
+    auto signals = nfv::platform::io::SignalWatcher::create(
+        **loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
+            if (signal_number == SIGHUP || signal_number == SIGUSR1) {
+                signal_all(signal_number);
+                return;
+            }
+            if (!stopping) {
+                stopping = true;
+                logger.info("stopping", {{"workers", pids.size()}});
+                signal_all(SIGTERM);
+            }
+        });
+    if (!signals) {
+        logger.error("cannot watch signals", {{"error", signals.error().message()}});
+        signal_all(SIGTERM);
+        return 1;
+    }
+    // Reap workers (bounded poll; SIGCHLD is not among the watched signals).
+    std::function<void()> reap = [&] {
+        int status = 0;
+        pid_t pid = 0;
+        while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+            std::erase(pids, pid);
+            const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+            if (!stopping || !clean) {
+                logger.error("worker exited", {{"pid", static_cast<std::int64_t>(pid)},
+                                               {"status", static_cast<std::int64_t>(status)}});
+                exit_code = 1;
+                if (!stopping) {
+                    stopping = true;
+                    signal_all(SIGTERM);
+                }
+            }
+        }
+        if (pids.empty()) {
+            (*loop)->stop();
+            return;
+        }
+        (void)(*loop)->add_timer_after(std::chrono::milliseconds(100), reap);
+    };
+    (void)(*loop)->add_timer_after(std::chrono::milliseconds(100), reap);
+    logger.info("started", {{"config", config_path}, {"workers", workers}});
+    if (auto r = (*loop)->run(); !r) {
+        logger.error("event loop failed", {{"error", r.error().message()}});
+        signal_all(SIGTERM);
+        return 1;
+    }
+    logger.info("stopped");
+    return exit_code;
+}
+
+int run(const std::string& config_path) {
+    // Validate once here, so that a bad configuration is reported once, by the master.
+    auto config = nfv::tls_proxy::load_config(config_path);
+    if (!config) {
+        std::fprintf(stderr, "nfv-tls-proxy: %s\n", config.error().message.c_str());
+        return 1;
+    }
+    TicketSecret secret{};
+    nfv::platform::OsRandom().fill(secret);
+    std::size_t workers = config->workers;
+    if (workers == 0) {
+        workers = static_cast<std::size_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    }
+    if (workers == 1) {
+        return run_worker(config_path, 0, false, secret);
+    }
+    std::string error;
+    nfv::platform::MetricsRegistry scratch;
+    if (!load_snapshot(config_path, scratch, error)) {
+        std::fprintf(stderr, "nfv-tls-proxy: %s\n", error.c_str());
+        return 1;
+    }
+    return run_master(config_path, workers, config->log_level, secret);
 }
 
 }  // namespace

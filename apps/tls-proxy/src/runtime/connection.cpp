@@ -234,6 +234,7 @@ void Connection::on_handshake_done() {
                                              {"sni", session_->info().server_name},
                                              {"alpn", session_->info().alpn},
                                              {"version", session_->info().version},
+                                             {"resumed", session_->info().resumed},
                                              {"route", snapshot_->config().routes[route_].name}});
     backend_index_ = snapshot_->next_backend(route_);
     connect_backend();

@@ -28,11 +28,13 @@ SocketAddress local_address_of(int fd, const SocketAddress& fallback) {
 }  // namespace
 
 Proxy::Proxy(platform::io::EventLoop& loop, platform::Logger logger,
-             platform::MetricsRegistry& metrics, std::shared_ptr<Snapshot> snapshot)
+             platform::MetricsRegistry& metrics, std::shared_ptr<Snapshot> snapshot,
+             ProxyOptions options)
     : loop_(loop),
       logger_(std::move(logger)),
       metrics_(metrics),
       snapshot_(std::move(snapshot)),
+      options_(options),
       scratch_(kScratchSize),
       accepted_(metrics.counter("tls_proxy_accepted_total", "TCP connections accepted")),
       rejected_(metrics.counter("tls_proxy_rejected_total",
@@ -51,8 +53,10 @@ Proxy::~Proxy() {
 Result<std::unique_ptr<Proxy>, std::string> Proxy::start(platform::io::EventLoop& loop,
                                                          platform::Logger logger,
                                                          platform::MetricsRegistry& metrics,
-                                                         std::shared_ptr<Snapshot> snapshot) {
-    std::unique_ptr<Proxy> proxy(new Proxy(loop, std::move(logger), metrics, std::move(snapshot)));
+                                                         std::shared_ptr<Snapshot> snapshot,
+                                                         ProxyOptions options) {
+    std::unique_ptr<Proxy> proxy(
+        new Proxy(loop, std::move(logger), metrics, std::move(snapshot), options));
     if (auto r = proxy->listen_all(); !r) {
         return Unexpected(r.error());
     }
@@ -71,6 +75,7 @@ Result<void, std::string> Proxy::listen_all() {
         }
         platform::io::TcpListenOptions options;
         options.backlog = 4096;
+        options.reuse_port = options_.reuse_port;
         auto listener = platform::io::TcpListener::listen(
             loop_, *address, options,
             [this, http_redirect, metrics](UniqueFd fd, const SocketAddress& peer) {
@@ -96,7 +101,7 @@ Result<void, std::string> Proxy::listen_all() {
             return r;
         }
     }
-    if (config.metrics) {
+    if (config.metrics && options_.serve_metrics) {
         if (auto r = bind_one(*config.metrics, false, true); !r) {
             return r;
         }

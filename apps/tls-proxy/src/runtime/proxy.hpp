@@ -34,12 +34,18 @@
 
 namespace nfv::tls_proxy {
 
+/// How this process shares the listeners with other worker processes.
+struct ProxyOptions {
+    bool reuse_port = false;    // SO_REUSEPORT on every listener (several workers)
+    bool serve_metrics = true;  // bind the metrics listener (the first worker only)
+};
+
 class Proxy final : private ConnectionOwner {
 public:
     /// Binds the listeners and starts accepting. The error names the listener that failed.
     [[nodiscard]] static Result<std::unique_ptr<Proxy>, std::string> start(
         platform::io::EventLoop& loop, platform::Logger logger, platform::MetricsRegistry& metrics,
-        std::shared_ptr<Snapshot> snapshot);
+        std::shared_ptr<Snapshot> snapshot, ProxyOptions options = {});
     Proxy(const Proxy&) = delete;
     Proxy& operator=(const Proxy&) = delete;
     ~Proxy();
@@ -69,7 +75,8 @@ private:
     };
 
     Proxy(platform::io::EventLoop& loop, platform::Logger logger,
-          platform::MetricsRegistry& metrics, std::shared_ptr<Snapshot> snapshot);
+          platform::MetricsRegistry& metrics, std::shared_ptr<Snapshot> snapshot,
+          ProxyOptions options);
     Result<void, std::string> listen_all();
     void on_tls_accept(platform::io::UniqueFd fd, const platform::io::SocketAddress& peer,
                        const platform::io::SocketAddress& local);
@@ -91,6 +98,7 @@ private:
     platform::Logger logger_;
     platform::MetricsRegistry& metrics_;
     std::shared_ptr<Snapshot> snapshot_;
+    ProxyOptions options_;
     std::vector<Listener> listeners_;
     std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> connections_;
     std::unordered_map<std::uint64_t, std::unique_ptr<PlainHttpConnection>> plain_;

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# nfv-tls-proxy with "workers": 2 (a master and two worker processes sharing the listener with
+# SO_REUSEPORT), against curl, openssl s_client and an nginx backend in network namespaces:
+#   cli (10.49.0.2) --veth-- proxy (10.49.0.1 | 10.49.0.129) --veth-- be (10.49.0.130)
+# Proves: two worker processes run under the master and both serve clients; the metrics
+# endpoint is bound once (by the first worker); a session ticket issued by one worker resumes
+# on any worker (shared ticket keys); SIGHUP to the master reloads every worker (a new route
+# answers on all of them); SIGTERM to the master stops everything with exit code 0.
+source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
+nfv_require_root_netns
+nfv_require_cmd nginx curl openssl
+
+proxy_bin=$(nfv_bin nfv-tls-proxy)
+T=$NFV_TMP
+
+cli=$(nfv_netns_new tp-cli)
+px=$(nfv_netns_new tp-px)
+be=$(nfv_netns_new tp-be)
+nfv_veth "$cli" 10.49.0.2/25 "$px" 10.49.0.1/25
+nfv_veth "$px" 10.49.0.129/25 "$be" 10.49.0.130/25 veth1 veth1
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -keyout "$T/w.key" -out "$T/w.pem" -subj /CN=w.test \
+  -addext "subjectAltName=DNS:w.test,DNS:new.test" 2>/dev/null
+
+mkdir -p "$T/nginx"
+cat >"$T/nginx/nginx.conf" <<NGINX
+user root;
+worker_processes 1;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $T/nginx/body;
+  proxy_temp_path $T/nginx/proxy;
+  fastcgi_temp_path $T/nginx/fastcgi;
+  uwsgi_temp_path $T/nginx/uwsgi;
+  scgi_temp_path $T/nginx/scgi;
+  server {
+    listen 10.49.0.130:8080;
+    location / { default_type text/plain; return 200 "hello\n"; }
+  }
+}
+NGINX
+nfv_spawn "$be" nginx nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
+nfv_wait_for_tcp_port "$be" 8080 10
+
+write_config() { # $1 = extra route JSON
+  cat >"$T/proxy.json.new" <<JSON
+{
+  "listeners": [{"address": "10.49.0.1:443"}],
+  "certificates": [{"names": ["w.test", "new.test"], "chain": "w.pem", "key": "w.key"}],
+  "routes": [{"name": "web", "sni": ["w.test"], "backends": ["10.49.0.130:8080"]}$1],
+  "workers": 2,
+  "metrics": {"address": "10.49.0.1:9100"},
+  "log_level": "debug"
+}
+JSON
+  mv "$T/proxy.json.new" "$T/proxy.json"
+}
+write_config ""
+
+nfv_spawn "$px" proxy "$proxy_bin" --config "$T/proxy.json"
+proxy_pid=$NFV_LAST_PID
+nfv_wait_for_tcp_port "$px" 443 10
+nfv_wait_for_tcp_port "$px" 9100 10
+nfv_wait_until 10 "two workers listening" \
+  bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+workers=$(pgrep -P "$proxy_pid" | wc -l)
+nfv_expect_eq 2 "$workers" "worker processes under the master"
+metrics_listeners=$(nfv_in "$px" ss -Hltn 'sport = :9100' | wc -l)
+nfv_expect_eq 1 "$metrics_listeners" "metrics listeners"
+
+get() { # SNI
+  nfv_in "$cli" curl -sS --max-time 10 --resolve "$1:443:10.49.0.1" --cacert "$T/w.pem" \
+    "https://$1/" 2>&1
+}
+for i in $(seq 1 24); do
+  body=$(get w.test)
+  [ "$body" = hello ] || nfv_fail "request $i through the workers: $body"
+done
+nfv_log "ok: 24 requests served"
+for w in 0 1; do
+  grep -q "tls-proxy/$w: handshake done" "$(nfv_logfile proxy)" ||
+    nfv_fail "worker $w served none of 24 connections"
+done
+nfv_log "ok: both workers served connections"
+
+# One ticket, sixteen resumptions: both workers must resume it (one of them did not issue it);
+# the chance that SO_REUSEPORT sends all sixteen to one worker is 2^-15.
+(printf 'GET / HTTP/1.0\r\n\r\n'; sleep 1) | nfv_in "$cli" timeout 5 openssl s_client \
+  -connect 10.49.0.1:443 -servername w.test -sess_out "$T/ticket.pem" -ign_eof >/dev/null 2>&1 || true
+[ -s "$T/ticket.pem" ] || nfv_fail "s_client saved no session ticket"
+for i in $(seq 1 16); do
+  out=$(echo | nfv_in "$cli" timeout 5 openssl s_client -connect 10.49.0.1:443 \
+    -servername w.test -sess_in "$T/ticket.pem" 2>&1 || true)
+  grep -q "^Reused, TLSv1.3" <<<"$out" || nfv_fail "resumption $i: not reused"
+done
+for w in 0 1; do
+  grep -q "tls-proxy/$w: handshake done.*resumed=true" "$(nfv_logfile proxy)" ||
+    nfv_fail "worker $w resumed none of the 16 sessions (tickets not shared?)"
+done
+nfv_log "ok: 16 of 16 resumptions reused the ticket, on both workers"
+
+# SIGHUP to the master reaches every worker.
+write_config ', {"name": "new", "sni": ["new.test"], "backends": ["10.49.0.130:8080"]}'
+kill -HUP "$proxy_pid"
+nfv_wait_until 10 "both workers reloaded" \
+  bash -c "[ \$(grep -c 'configuration reloaded' '$(nfv_logfile proxy)') -ge 2 ]"
+for i in $(seq 1 12); do
+  body=$(get new.test)
+  [ "$body" = hello ] || nfv_fail "new route after SIGHUP, request $i: $body"
+done
+nfv_log "ok: the route added by SIGHUP answers on every worker (12 requests)"
+
+kill -TERM "$proxy_pid"
+nfv_wait_until 15 "master exit" bash -c "! kill -0 $proxy_pid 2>/dev/null"
+rc=0; wait "$proxy_pid" || rc=$?
+nfv_expect_eq 0 "$rc" "master exit code after SIGTERM"
+nfv_expect_eq 0 "$(nfv_in "$px" ss -Hltn 'sport = :443' | wc -l)" "listeners left after SIGTERM"
+nfv_log "PASS"
