@@ -345,6 +345,8 @@ void ServerSession::handle_key_method(KeyState& key, std::span<const std::byte> 
         lame_duck_ = std::move(primary_);
         primary_ = std::move(renegotiating_);
         lame_duck_expiry_ = now.mono + config_.transition_window;
+        key_bytes_ = 0;
+        key_packets_ = 0;
         ++stats_.renegotiations;
         emit(ServerEvent::Kind::kRenegotiated, "key_id " + std::to_string(primary_->key_id));
         return;
@@ -371,7 +373,34 @@ void ServerSession::handle_key_method(KeyState& key, std::span<const std::byte> 
         return;
     }
     state_ = ServerState::kWaitPush;
+    authorized_ = !config_.wait_for_authorization;
     emit(ServerEvent::Kind::kAuthenticated, key.tls->peer_common_name());
+}
+
+bool ServerSession::authorize(std::optional<PushReplyParams> push, Now now) {
+    if (state_ != ServerState::kWaitPush || authorized_ || !primary_) {
+        return false;
+    }
+    if (push) {
+        config_.push = std::move(*push);
+    }
+    authorized_ = true;
+    if (push_pending_) {
+        push_pending_ = false;
+        send_push_reply(*primary_, now);
+    }
+    return true;
+}
+
+bool ServerSession::deny(std::string_view reason, Now now) {
+    (void)now;
+    if (state_ != ServerState::kWaitPush || authorized_ || !primary_) {
+        return false;
+    }
+    send_control_message(*primary_, reason.empty() ? std::string("AUTH_FAILED")
+                                                   : "AUTH_FAILED," + std::string(reason));
+    close("authorization denied" + (reason.empty() ? std::string() : ": " + std::string(reason)));
+    return true;
 }
 
 void ServerSession::handle_control_message(KeyState& key, std::string_view message, Now now) {
@@ -380,6 +409,10 @@ void ServerSession::handle_control_message(KeyState& key, std::string_view messa
             return;  // a push request on a renegotiated key: OpenVPN ignores it too
         }
         emit(ServerEvent::Kind::kPushRequest, {});
+        if (!authorized_) {
+            push_pending_ = true;  // answered by authorize()
+            return;
+        }
         send_push_reply(key, now);
     } else if (starts_with(message, "EXIT")) {
         // protocol-flags cc-exit: the client's exit notification on the control channel.
@@ -482,8 +515,18 @@ Result<std::size_t, proto::DataError> ServerSession::encrypt(std::span<const std
     auto written = primary_->data->encrypt(packet, peer_id_, out);
     if (written) {
         last_sent_ = now.mono;
+        count_traffic(packet.size(), now);
     }
     return written;
+}
+
+void ServerSession::count_traffic(std::size_t bytes, Now now) {
+    key_bytes_ += bytes;
+    ++key_packets_;
+    if ((config_.reneg_bytes != 0 && key_bytes_ >= config_.reneg_bytes) ||
+        (config_.reneg_packets != 0 && key_packets_ >= config_.reneg_packets)) {
+        (void)renegotiate(now);
+    }
 }
 
 Result<std::span<std::byte>, proto::DataError> ServerSession::decrypt(std::span<std::byte> packet,
@@ -506,6 +549,9 @@ Result<std::span<std::byte>, proto::DataError> ServerSession::decrypt(std::span<
     }
     last_received_ = now.mono;
     const auto plaintext = decrypted->plaintext;
+    if (key == primary_.get()) {
+        count_traffic(plaintext.size(), now);
+    }
     if (plaintext.size() == kPingMagic.size() && equals_magic(plaintext, kPingMagic)) {
         ++stats_.pings_received;
         return plaintext.first(0);

@@ -79,6 +79,15 @@ struct ServerSessionConfig {
     // tls-crypt-v2 (wrap = tls-crypt with this client's Kc): V3 resets and P_CONTROL_WKC_V1
     // arrive with the WKc appended, which is removed before unwrapping.
     bool tls_crypt_v2 = false;
+    // Deferred authorization (auth-user-pass-verify, client-connect, client-config-dir): after
+    // kAuthenticated nothing is pushed until authorize() or deny(); a PUSH_REQUEST meanwhile is
+    // answered once authorize() is called (OpenVPN 2.6 holds the reply the same way while its
+    // deferred auth / client-connect is pending).
+    bool wait_for_authorization = false;
+    // --reneg-bytes / --reneg-pkts: renegotiate once this much traffic (both directions) used
+    // the primary key; 0 disables.
+    std::uint64_t reneg_bytes = 0;
+    std::uint64_t reneg_packets = 0;
 };
 
 enum class ServerState : std::uint8_t {
@@ -153,6 +162,15 @@ public:
     /// session is not connected.
     bool renegotiate(Now now);
 
+    /// With wait_for_authorization: lets the client in. `push` replaces the configured push
+    /// parameters (client-config-dir ifconfig-push, push, push-reset); a PUSH_REQUEST that
+    /// already arrived is answered now. False unless the key exchange is done and no decision
+    /// was made yet.
+    bool authorize(std::optional<PushReplyParams> push, Now now);
+    /// With wait_for_authorization: refuses the client with "AUTH_FAILED[,reason]" (the reason
+    /// only when non-empty) and closes the session. False when there is nothing to refuse.
+    bool deny(std::string_view reason, Now now);
+
     [[nodiscard]] Result<std::size_t, proto::DataError> encrypt(std::span<const std::byte> packet,
                                                                 std::span<std::byte> out, Now now);
     [[nodiscard]] std::size_t max_encrypted_size(std::size_t packet_size) const;
@@ -179,6 +197,7 @@ private:
     void emit(ServerEvent::Kind kind, std::string text);
     void flush_reliable(KeyState& key, Now now);
     void queue_data_message(std::span<const std::byte> message, Now now);
+    void count_traffic(std::size_t bytes, Now now);
 
     ServerSessionConfig config_;
     platform::Random* random_;
@@ -190,6 +209,10 @@ private:
     std::optional<proto::DataCipher> cipher_;
     bool use_ekm_ = false;
     std::optional<std::uint32_t> peer_id_;  // set when the client speaks P_DATA_V2
+    bool authorized_ = false;
+    bool push_pending_ = false;      // PUSH_REQUEST received before authorize()
+    std::uint64_t key_bytes_ = 0;    // traffic on the primary key (reneg-bytes)
+    std::uint64_t key_packets_ = 0;  // (reneg-pkts)
 
     std::unique_ptr<KeyState> primary_;
     std::unique_ptr<KeyState> renegotiating_;

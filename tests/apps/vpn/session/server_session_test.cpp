@@ -329,6 +329,82 @@ TEST_F(ServerSessionTest, RenegotiationByEitherSideRotatesKeys) {
     }
 }
 
+TEST_F(ServerSessionTest, DeferredAuthorizationHoldsThePushReplyUntilAuthorized) {
+    platform::testing::SeededRandom client_random(17);
+    platform::testing::SeededRandom server_random(18);
+    ClientSession client(pair_client_config(std::string(testing::kModernPeerInfo)), client_random,
+                         now());
+    auto config = pair_server_config();
+    config.wait_for_authorization = true;
+    ServerSession server(std::move(config), server_random, now());
+    exchange(client, server);
+    EXPECT_EQ(server.state(), ServerState::kWaitPush);
+    EXPECT_EQ(client.state(), SessionState::kPushRequested);
+    EXPECT_TRUE(push_replies.empty());
+    EXPECT_EQ(server_kinds(), (std::vector<ServerEvent::Kind>{ServerEvent::Kind::kAuthenticated,
+                                                              ServerEvent::Kind::kPushRequest}));
+
+    // client-config-dir style: this client gets its own address.
+    auto push = pair_server_config().push;
+    push.ifconfig = {net::Ipv4Address({10, 8, 0, 9}), net::Ipv4Address({255, 255, 255, 0})};
+    EXPECT_TRUE(server.authorize(push, now()));
+    EXPECT_FALSE(server.authorize(std::nullopt, now())) << "only once";
+    exchange(client, server);
+    EXPECT_EQ(server.state(), ServerState::kConnected);
+    EXPECT_EQ(client.state(), SessionState::kConnected);
+    ASSERT_EQ(push_replies.size(), 1u);
+    EXPECT_NE(push_replies[0].find(",ifconfig 10.8.0.9 255.255.255.0,"), std::string::npos);
+}
+
+TEST_F(ServerSessionTest, DenySendsAuthFailedWithTheReason) {
+    platform::testing::SeededRandom client_random(19);
+    platform::testing::SeededRandom server_random(20);
+    ClientSession client(pair_client_config(std::string(testing::kModernPeerInfo)), client_random,
+                         now());
+    auto config = pair_server_config();
+    config.wait_for_authorization = true;
+    ServerSession server(std::move(config), server_random, now());
+    exchange(client, server);
+    EXPECT_TRUE(server.deny("bad password", now()));
+    EXPECT_EQ(server.state(), ServerState::kClosed);
+    while (auto packet = server.poll_transmit(now())) {
+        client.on_control_packet(*packet, now());
+    }
+    std::optional<SessionEvent> last;
+    while (auto event = client.poll_event()) {
+        last = event;
+    }
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->kind, SessionEvent::Kind::kAuthFailed);
+    EXPECT_EQ(last->text, "bad password");
+    EXPECT_EQ(client.state(), SessionState::kFailed);
+}
+
+TEST_F(ServerSessionTest, RenegPacketsStartsARenegotiation) {
+    platform::testing::SeededRandom client_random(23);
+    platform::testing::SeededRandom server_random(24);
+    ClientSession client(pair_client_config(std::string(testing::kModernPeerInfo)), client_random,
+                         now());
+    auto config = pair_server_config();
+    config.reneg_packets = 5;
+    ServerSession server(std::move(config), server_random, now());
+    exchange(client, server);
+    ASSERT_EQ(server.state(), ServerState::kConnected);
+    const auto payload = bytes_of("traffic");
+    for (int i = 0; i < 4; ++i) {
+        std::vector<std::byte> wire(client.max_encrypted_size(payload.size()));
+        wire.resize(client.encrypt(payload, wire, now()).value());
+        ASSERT_TRUE(server.decrypt(wire, now()));
+    }
+    exchange(client, server);
+    EXPECT_EQ(server.stats().renegotiations, 0u);
+    std::vector<std::byte> fifth(server.max_encrypted_size(payload.size()));
+    fifth.resize(server.encrypt(payload, fifth, now()).value());
+    exchange(client, server);
+    EXPECT_EQ(server.stats().renegotiations, 1u);
+    EXPECT_TRUE(client.decrypt(fifth, now())) << "the old key still works in the transition";
+}
+
 // Writes the seed corpus of fuzz/vpn_server_session.cpp: a recorded conversation of a plain
 // (unwrapped) client with the fuzz target's server settings. Run with
 //   NFV_FUZZ_SEED_DIR=fuzz/corpus/vpn_server_session vpn_server_session_test
