@@ -6,10 +6,11 @@
 # 1. The matrix: every cell of VPN_CELLS (protocol x control-channel wrapping x data cipher)
 #    connects; the negotiated cipher is the one asked for on both ends; the pushed route is in
 #    the client's table; the pushed `dhcp-option DNS`/`DOMAIN` reach the client's up script as
-#    foreign_option_N (OpenVPN's script environment); pings pass both ways; 100 MB go through
-#    the tunnel (upload and download in alternate cells) with the same SHA-256 at both ends;
-#    SIGTERM sends explicit-exit-notify (UDP) and the server drops the client at once. One
-#    server runs per (protocol, wrapping) and the cells choose the cipher on the client side.
+#    foreign_option_N (OpenVPN's script environment; route-up and down run too); pings pass
+#    both ways; 100 MB go through the tunnel (upload and download in alternate cells) with the
+#    same SHA-256 at both ends; SIGTERM sends explicit-exit-notify (UDP) and the server drops
+#    the client at once. One server runs per (protocol, wrapping) and the cells choose the
+#    cipher on the client side.
 # 2. With `reneg-sec 10` on the server, a 35 s stream survives at least two renegotiations with
 #    every byte delivered (checksum).
 # 3. After the server is killed (SIGKILL, no notification) and started again, the client
@@ -161,6 +162,8 @@ auth SHA256
 $exit_notify
 script-security 2
 up "$NFV_TMP/up.sh $NFV_TMP/env-$name"
+route-up "$NFV_TMP/up.sh $NFV_TMP/route-up-$name"
+down "$NFV_TMP/up.sh $NFV_TMP/down-$name"
 verb 3
 CONF
   "$(nfv_bin nfv-vpn)" --check-config --config "$NFV_TMP/client-$name.conf" >/dev/null ||
@@ -237,6 +240,11 @@ run_cell() {
     nfv_wait_for_log "openvpn-$server" "exit notification|SIGTERM\[soft,remote-exit\]|remote-exit" 15
   fi
   nfv_wait_until 10 "nfv-vpn $name exits" bash -c "! kill -0 $CLIENT_PID 2>/dev/null"
+  local hooks
+  hooks=$(cat "$NFV_TMP/route-up-$name" "$NFV_TMP/down-$name" 2>/dev/null || true)
+  nfv_expect_match "^script_type=route-up$" "$hooks" "$name: route-up script ran"
+  nfv_expect_match "^route_network_1=10\.78\.50\.0$" "$hooks" "$name: route-up sees the route"
+  nfv_expect_match "^script_type=down$" "$hooks" "$name: down script ran on exit"
   nfv_log "cell $name passed"
 }
 

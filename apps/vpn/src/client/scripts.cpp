@@ -10,21 +10,24 @@
 extern char** environ;
 
 namespace nfv::vpn::client {
-namespace {
 
-using tunnel::Topology;
-
-std::string_view type_name(ScriptType type) {
+std::string_view script_type_name(ScriptType type) {
     switch (type) {
         case ScriptType::kUp:
             return "up";
         case ScriptType::kRouteUp:
             return "route-up";
+        case ScriptType::kRoutePreDown:
+            return "route-pre-down";
         case ScriptType::kDown:
             return "down";
     }
     return "up";
 }
+
+namespace {
+
+using tunnel::Topology;
 
 // The vpn_gateway of route.c: route-gateway, else the net30/p2p remote end.
 std::optional<net::Ipv4Address> vpn_gateway(const tunnel::TunnelNetwork& network) {
@@ -45,6 +48,8 @@ const std::string& script_command(const config::VpnConfig& config, ScriptType ty
             return config.up;
         case ScriptType::kRouteUp:
             return config.route_up;
+        case ScriptType::kRoutePreDown:
+            return config.route_pre_down;
         case ScriptType::kDown:
             return config.down;
     }
@@ -81,7 +86,7 @@ std::vector<std::string> script_arguments(std::string_view command, ScriptType t
     if (in_word) {
         argv.push_back(std::move(word));
     }
-    if (type == ScriptType::kRouteUp) {
+    if (type == ScriptType::kRouteUp || type == ScriptType::kRoutePreDown) {
         return argv;
     }
     const tunnel::TunnelNetwork& network = *state.network;
@@ -101,7 +106,7 @@ std::vector<std::string> script_environment(const config::VpnConfig& config, Scr
     auto set = [&env](std::string_view name, std::string_view value) {
         env.push_back(std::string(name) + "=" + std::string(value));
     };
-    set("script_type", type_name(type));
+    set("script_type", script_type_name(type));
     set("script_context", state.restart ? "restart" : "init");
     set("dev", state.dev);
     set("dev_type", "tun");

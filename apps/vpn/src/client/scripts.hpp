@@ -1,13 +1,13 @@
-// The client's script hooks `up`, `route-up` and `down`: the arguments and environment
-// OpenVPN 2.6 gives them, and running one.
+// The client's script hooks `up`, `route-up`, `route-pre-down` and `down`: the arguments and
+// environment OpenVPN 2.6 gives them, and running one.
 //
 // Reference: OpenVPN 2.6 doc/man-sections/script-options.rst and init.c run_up_down():
-//  * a hook runs only with `script-security 2` or higher; a configured `up` that may not run
-//    (or fails) is fatal, as OpenVPN runs it with S_FATAL; `route-up` and `down` failures are
-//    warnings;
+//  * a hook runs only with `script-security 2` or higher; a configured `up` or `down` that may
+//    not run (or fails) is fatal, as OpenVPN runs both with S_FATAL; `route-up` and
+//    `route-pre-down` failures are warnings;
 //  * the command string is split into words (no shell), then `up`/`down` get
 //    `dev tun_mtu 0 ifconfig_local ifconfig_netmask|ifconfig_remote init|restart` appended
-//    (2.6 passes 0 where link_mtu was); `route-up` gets no arguments;
+//    (2.6 passes 0 where link_mtu was); `route-up` and `route-pre-down` get none;
 //  * the environment carries script_type, script_context, dev, dev_type, tun_mtu,
 //    ifconfig_local, ifconfig_netmask (topology subnet) or ifconfig_remote (net30/p2p),
 //    ifconfig_ipv6_local/netbits/remote, route_vpn_gateway, route_network_N/route_netmask_N
@@ -15,12 +15,15 @@
 //    dhcp-option ("dhcp-option DNS 10.8.0.1", numbered from 1 in push order), remote_1,
 //    remote_port_1, proto_1, trusted_ip, trusted_port, verb, daemon and every `setenv` pair.
 // nfv-vpn adds the addresses and routes in one step and runs `up` and `route-up` after both
-// (OpenVPN runs `up` before adding routes). The process environment is passed on too.
+// (OpenVPN runs `up` before adding routes); `route-pre-down` runs before the routes go and
+// `down` after, while the TUN device is still open (OpenVPN closes it first unless `down-pre`).
+// The process environment is passed on too.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nfv/platform/result.hpp"
@@ -31,7 +34,7 @@
 
 namespace nfv::vpn::client {
 
-enum class ScriptType : std::uint8_t { kUp, kRouteUp, kDown };
+enum class ScriptType : std::uint8_t { kUp, kRouteUp, kRoutePreDown, kDown };
 
 /// What the tunnel looked like when a hook runs.
 struct ScriptState {
@@ -53,6 +56,9 @@ struct ScriptState {
 [[nodiscard]] std::vector<std::string> script_environment(const config::VpnConfig& config,
                                                           ScriptType type,
                                                           const ScriptState& state);
+
+/// OpenVPN's name of the hook and its script_type value ("up", "route-pre-down" ...).
+[[nodiscard]] std::string_view script_type_name(ScriptType type);
 
 /// The command string configured for `type`, empty when none.
 [[nodiscard]] const std::string& script_command(const config::VpnConfig& config, ScriptType type);

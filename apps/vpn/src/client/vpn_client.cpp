@@ -542,11 +542,17 @@ void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
 }
 
 void VpnClient::teardown_tunnel() {
-    tunnel_.reset();  // removes the routes and addresses it added
-    if (tunnel_up_) {
-        (void)run_hook(ScriptType::kDown);  // a warning only, as in OpenVPN
-    }
+    const bool was_up = tunnel_up_;
     tunnel_up_ = false;
+    if (was_up) {
+        (void)run_hook(ScriptType::kRoutePreDown);  // a warning only, as in OpenVPN
+    }
+    tunnel_.reset();  // removes the routes and addresses it added
+    // OpenVPN runs --down with S_FATAL (init.c run_up_down): a failing down script ends the
+    // process, also on a restart.
+    if (was_up && !run_hook(ScriptType::kDown)) {
+        fatal("the down script failed");
+    }
 }
 
 bool VpnClient::run_hook(ScriptType type) {
@@ -554,8 +560,7 @@ bool VpnClient::run_hook(ScriptType type) {
     if (command.empty()) {
         return true;
     }
-    const std::string name =
-        type == ScriptType::kUp ? "up" : (type == ScriptType::kDown ? "down" : "route-up");
+    const std::string name(script_type_name(type));
     // OpenVPN's openvpn_execve_allowed(): external programs need script-security 2.
     if (config_.script_security < 2) {
         log_.warn(
@@ -581,6 +586,9 @@ void VpnClient::restart(std::string_view reason) {
     ++stats_.restarts;
     log_.info("restarting the connection", {{"reason", std::string(reason)}});
     teardown_tunnel();
+    if (stopping_) {
+        return;  // the down script failed: fatal
+    }
     if (timer_) {
         loop_.cancel_timer(*timer_);
         timer_.reset();

@@ -53,6 +53,8 @@ TEST(Scripts, UpArgumentsFollowTheCommandWords) {
     EXPECT_EQ(script_arguments("x", ScriptType::kDown, f.state).back(), "restart");
     EXPECT_EQ(script_arguments("x y", ScriptType::kRouteUp, f.state),
               (std::vector<std::string>{"x", "y"}));
+    EXPECT_EQ(script_arguments("x", ScriptType::kRoutePreDown, f.state),
+              (std::vector<std::string>{"x"}));
 }
 
 TEST(Scripts, EnvironmentCarriesForeignOptionsAndRoutes) {
@@ -83,6 +85,8 @@ TEST(Scripts, Net30GivesTheRemoteEnd) {
     f.network.ifconfig_second = v4("10.8.0.5");
     const auto env = script_environment(config::VpnConfig{}, ScriptType::kDown, f.state);
     EXPECT_TRUE(has(env, "script_type=down"));
+    EXPECT_TRUE(has(script_environment(config::VpnConfig{}, ScriptType::kRoutePreDown, f.state),
+                    "script_type=route-pre-down"));
     EXPECT_TRUE(has(env, "ifconfig_remote=10.8.0.5"));
     EXPECT_TRUE(has(env, "route_vpn_gateway=10.8.0.5"));
 }
