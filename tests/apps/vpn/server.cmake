@@ -7,3 +7,8 @@ nfv_add_test(vpn_server_session_test
     session/reset_cookie_test.cpp
   LIBS nfv::vpn_runtime nfv::platform_testing
   LABEL unit)
+
+# Interop probe: one ServerSession on loopback for a real openvpn client
+# (tests/interop/vpn_server_session_vs_openvpn.sh).
+add_executable(vpn_server_session_probe session/server_session_probe.cpp)
+target_link_libraries(vpn_server_session_probe PRIVATE nfv::vpn_runtime nfv::warnings)

@@ -1,0 +1,3 @@
+# vpn server-side interop tests (the protocol core against real openvpn clients).
+nfv_add_interop_test(interop.vpn_server_session_vs_openvpn
+  SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_session_vs_openvpn.sh)
