@@ -1,0 +1,4 @@
+# The demo site (scripts/demo, issue 9) against this build tree's binaries: a DHCP lease, DNS,
+# a ping through nfv-vpn to a real openvpn server and a page through nfv-tls-proxy. With
+# NFV_BUILD_DIR set (nfv_add_interop_test does) the script skips scripts/setup and the build.
+nfv_add_interop_test(interop.demo SCRIPT ${PROJECT_SOURCE_DIR}/scripts/demo)
