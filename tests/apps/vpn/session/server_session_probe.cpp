@@ -28,7 +28,9 @@
 #include "nfv/platform/random.hpp"
 
 #include "proto/static_key.hpp"
+#include "proto/tls_auth.hpp"
 #include "proto/tls_crypt.hpp"
+#include "proto/tls_crypt_v2.hpp"
 #include "session/openssl_tls_stream.hpp"
 #include "session/reset_cookie.hpp"
 #include "session/server_session.hpp"
@@ -74,27 +76,53 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         opt[argv[i]] = argv[i + 1];  // NOLINT(cppcoreguidelines-pro-bounds-pointer-arithmetic)
     }
-    for (const char* required : {"--port", "--ca", "--cert", "--key", "--tls-crypt"}) {
+    // --wrap tls-crypt|tls-auth|tls-crypt-v2 with --wrap-key FILE (the static key, or the
+    // tls-crypt-v2 server key).
+    for (const char* required : {"--port", "--ca", "--cert", "--key", "--wrap", "--wrap-key"}) {
         if (!opt.contains(required)) {
             std::fprintf(stderr,
-                         "usage: %s --port P --ca F --cert F --key F --tls-crypt F "
+                         "usage: %s --port P --ca F --cert F --key F --wrap MODE --wrap-key F "
                          "[--seconds N] [--renegotiations R] [--reneg-sec S]\n",
                          argv[0]);
             return 2;
         }
     }
+    const std::string mode = opt["--wrap"];
     const int limit = opt.contains("--seconds") ? std::stoi(opt["--seconds"]) : 60;
     const int wanted_renegotiations =
         opt.contains("--renegotiations") ? std::stoi(opt["--renegotiations"]) : 0;
 
-    const auto key = proto::StaticKey::parse(read_file(opt["--tls-crypt"]));
-    if (!key) {
-        std::fprintf(stderr, "probe: bad tls-crypt key\n");
-        return 2;
-    }
     nfv::platform::OsRandom random;
     auto cookie = session::ResetCookie::create(random);
-    session::ListenerAuth listener = proto::TlsCrypt::create(*key, /*is_server=*/true).value();
+    session::ListenerAuth listener;
+    std::optional<proto::StaticKey> key;
+    if (mode == "tls-crypt-v2") {
+        auto server_key = proto::TlsCryptV2ServerKey::parse(read_file(opt["--wrap-key"]));
+        if (!server_key) {
+            std::fprintf(stderr, "probe: bad tls-crypt-v2 server key\n");
+            return 2;
+        }
+        listener = *server_key;
+    } else {
+        key = proto::StaticKey::parse(read_file(opt["--wrap-key"])).value();
+        if (mode == "tls-auth") {
+            listener = proto::TlsAuth::create(*key, proto::KeyDirection::kNormal).value();
+        } else {
+            listener = proto::TlsCrypt::create(*key, /*is_server=*/true).value();
+        }
+    }
+    // The session's own wrap: the same keys with a replay window, or tls-crypt with this
+    // client's Kc.
+    const auto session_wrap =
+        [&](const std::optional<proto::UnwrappedClientKey>& client_key) -> proto::ControlWrap {
+        if (mode == "tls-crypt-v2") {
+            return {proto::TlsCrypt::create(proto::StaticKey(client_key->key), true).value(), {}};
+        }
+        if (mode == "tls-auth") {
+            return {proto::TlsAuth::create(*key, proto::KeyDirection::kNormal).value(), {}};
+        }
+        return {proto::TlsCrypt::create(*key, /*is_server=*/true).value(), {}};
+    };
 
     proto::TlsEngineConfig tls;
     tls.is_server = true;
@@ -156,12 +184,24 @@ int main(int argc, char** argv) {
                         std::printf("probe: stateless reset reply (%zu bytes)\n",
                                     first.reply.size());
                         send(first.reply, from);
-                    } else if (first.verdict == session::FirstPacketVerdict::kAccept) {
-                        std::printf("probe: cookie echoed, session created\n");
+                    } else if (first.verdict == session::FirstPacketVerdict::kAccept ||
+                               first.verdict == session::FirstPacketVerdict::kStartSession) {
+                        const bool echoed = first.verdict == session::FirstPacketVerdict::kAccept;
+                        std::printf("probe: %s\n", echoed ? "cookie echoed, session created"
+                                                          : "tls-crypt-v2 reset without cookie, "
+                                                            "session created");
                         session::ServerSessionConfig config;
-                        config.wrap = proto::ControlWrap(
-                            proto::TlsCrypt::create(*key, /*is_server=*/true).value(), {});
-                        config.local_session_id = first.server_session_id;
+                        config.wrap = session_wrap(first.client_key);
+                        config.tls_crypt_v2 = mode == "tls-crypt-v2";
+                        if (first.client_key) {
+                            std::printf("probe: tls-crypt-v2 client key, %zu bytes of metadata\n",
+                                        first.client_key->metadata.size());
+                        }
+                        if (echoed) {
+                            config.local_session_id = first.server_session_id;
+                        } else {
+                            random.fill(config.local_session_id);
+                        }
                         config.options_string =
                             "V4,dev-type tun,link-mtu 1550,tun-mtu 1500,proto UDPv4,cipher "
                             "AES-256-GCM,auth [null-digest],keysize 256,key-method 2,tls-server";
@@ -176,8 +216,11 @@ int main(int argc, char** argv) {
                             config.reneg_interval =
                                 std::chrono::seconds(std::stoi(opt["--reneg-sec"]));
                         }
-                        server = std::make_unique<session::ServerSession>(
-                            std::move(config), random, now(), first.client_session_id);
+                        server =
+                            echoed ? std::make_unique<session::ServerSession>(
+                                         std::move(config), random, now(), first.client_session_id)
+                                   : std::make_unique<session::ServerSession>(std::move(config),
+                                                                              random, now());
                         peer = from;
                         server->on_control_packet(datagram, now());
                     }
