@@ -4,14 +4,15 @@
 # Topology (namespaces made here, removed on exit):
 #   cli (10.47.0.2) --veth-- px (10.47.0.1 | 10.47.0.129) --veth-- be (10.47.0.130)
 # `be` runs one plain HTTP nginx (the shared backend, :8080): /small answers 13 bytes, /big a
-# 4 MiB file. In `px`, nginx stream terminates TLS on :8443 and nfv-tls-proxy on :443, both with
+# 4 MiB file. In `px`, nginx stream terminates TLS on :8443 and nfv-tls-proxy on :443 (each
+# with one worker process per core: worker_processes / "workers" = nproc), both with
 # the SAME ECDSA P-256 certificate, TLS 1.2-1.3, proxying to the same backend. wrk runs in `cli`.
 # Metrics, each the median of NFV_BENCH_REPEAT runs of NFV_BENCH_SECONDS (wrk -t2):
 #   keep-alive req/s     GET /small over 50 kept-alive connections
 #   handshakes/s         GET /small with `Connection: close` (the backend closes; every request
 #                        is a new TCP connection and a full TLS handshake, no resumption)
 #   4MiB body MB/s       GET /big over 8 connections (wrk Transfer/sec)
-#   idle conn memory     RSS growth (all processes: nginx master + workers) with
+#   idle conn memory     RSS growth (all processes, masters and workers, of each) with
 #                        NFV_BENCH_IDLE idle TLS connections (handshake done, then silence),
 #                        per connection; the backend's side is not counted for either
 # Usage: sudo bench/tls-proxy.sh   (NFV_BUILD_DIR selects the build; default build/release)
@@ -101,6 +102,7 @@ cat >"$T/proxy.json" <<EOF
   "routes": [{"name": "bench", "sni": ["bench.test"], "backends": ["10.47.0.130:8080"]}],
   "default_route": "bench",
   "limits": {"max_connections": 30000},
+  "workers": $WORKERS,
   "log_level": "warning"
 }
 EOF
