@@ -69,6 +69,13 @@ nfv_expect_match "cipher CHACHA20-POLY1305" "$push" "the client's only cipher"
 run_case tls-auth tls-auth "--renegotiations 1 --reneg-sec 5" "data-ciphers AES-256-GCM"
 grep -q "probe: stateless reset reply" "$(nfv_logfile probe-tls-auth)" || nfv_fail "tls-auth: no cookie reply"
 
+# A client that only has AES-256-CBC (data-ciphers and cipher, compat-mode 2.4.0) gets it when
+# the server's data-ciphers list it (HMAC-SHA1, the default --auth on both sides).
+run_case cbc tls-crypt "--renegotiations 1 --reneg-sec 5 --data-ciphers AES-256-GCM:AES-256-CBC" \
+  "compat-mode 2.4.0" "data-ciphers AES-256-CBC" "cipher AES-256-CBC"
+push=$(grep -o "PUSH_REPLY[^']*" "$(nfv_logfile openvpn-cbc)" | head -n 1)
+nfv_expect_match "cipher AES-256-CBC" "$push" "CBC for the CBC-only client"
+
 # tls-crypt-v2: the client announces early negotiation, gets the cookie with RESEND_WKC and
 # repeats its WKc in P_CONTROL_WKC_V1; the probe recovers Kc and the metadata from it.
 run_case tls-crypt-v2 tls-crypt-v2 "--renegotiations 1 --reneg-sec 5" "data-ciphers AES-256-GCM"

@@ -80,10 +80,11 @@ int main(int argc, char** argv) {
     // tls-crypt-v2 server key).
     for (const char* required : {"--port", "--ca", "--cert", "--key", "--wrap", "--wrap-key"}) {
         if (!opt.contains(required)) {
-            std::fprintf(stderr,
-                         "usage: %s --port P --ca F --cert F --key F --wrap MODE --wrap-key F "
-                         "[--seconds N] [--renegotiations R] [--reneg-sec S]\n",
-                         argv[0]);
+            std::fprintf(
+                stderr,
+                "usage: %s --port P --ca F --cert F --key F --wrap MODE --wrap-key F "
+                "[--seconds N] [--renegotiations R] [--reneg-sec S] [--data-ciphers A:B]\n",
+                argv[0]);
             return 2;
         }
     }
@@ -212,6 +213,15 @@ int main(int argc, char** argv) {
                                                 nfv::net::Ipv4Address({255, 255, 255, 0})};
                         config.ping = std::chrono::seconds(2);
                         config.ping_restart = std::chrono::seconds(20);
+                        if (opt.contains("--data-ciphers")) {
+                            // --data-ciphers A:B:C (supported names only).
+                            config.data_ciphers.clear();
+                            std::stringstream list(opt["--data-ciphers"]);
+                            for (std::string name; std::getline(list, name, ':');) {
+                                config.data_ciphers.push_back(
+                                    proto::parse_data_cipher(name).value());
+                            }
+                        }
                         if (opt.contains("--reneg-sec")) {
                             config.reneg_interval =
                                 std::chrono::seconds(std::stoi(opt["--reneg-sec"]));
@@ -246,6 +256,10 @@ int main(int argc, char** argv) {
         }
         while (auto event = server->poll_event()) {
             std::printf("probe: event %s %s\n", kind_name(event->kind), event->text.c_str());
+            if (event->kind == session::ServerEvent::Kind::kAuthenticated) {
+                std::printf("probe: client peer-info IV_PROTO=%u\n",
+                            server->peer_info().iv_proto.value_or(0));
+            }
             std::fflush(stdout);
             if (event->kind == session::ServerEvent::Kind::kClosed) {
                 return 1;
