@@ -14,8 +14,9 @@
 #              forwarded to the upstream (the upstream is shared, so it caps both alike)
 #   local      2000 distinct hosts-file names
 #   tcp        cache hits over TCP (dnsmasq forks a process per TCP connection)
-# Latency: one run per server and workload at the same offered load (dnsperf -Q
-# NFV_BENCH_LATENCY_QPS, -v prints each query's latency), p50/p90/p99 in microseconds.
+# Latency: in every round, per server and workload, one 5 s run at the same offered load
+# (dnsperf -Q NFV_BENCH_LATENCY_QPS, -v prints each query's latency); p50/p90/p99 in
+# microseconds, the median over the rounds reported.
 # CPU time per query: utime+stime of the server process (/proc/PID/stat, clock ticks) before
 # and after a fixed number of queries (NFV_BENCH_CPU_QUERIES, dnsperf -n), divided by that
 # number; dnsperf runs on the same cores, so this is the fairer efficiency figure.
@@ -119,7 +120,7 @@ for who in ref ours; do
   nfv_in "$cli" dnsperf -s "$(server_of "$who")" -d "$NFV_TMP/cached.txt" -n 2 -T1 -c4 -q50 >/dev/null 2>&1
 done
 
-declare -A runs
+declare -A runs lat
 for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
   for who in ref ours; do
     server=$(server_of "$who")
@@ -128,29 +129,30 @@ for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
     runs[$who-forwarded]+=" $(perf "$server" "$NFV_TMP/miss.txt" -n 1 -T1 -c4 -q100)"
     runs[$who-local]+=" $(perf "$server" "$NFV_TMP/local.txt" -T1 -c4 -q200)"
     runs[$who-tcp]+=" $(perf "$server" "$NFV_TMP/cached.txt" -m tcp -T1 -c4 -q100)"
-    nfv_log "round $round $who: cached${runs[$who-cached]##* } forwarded${runs[$who-forwarded]##* } local${runs[$who-local]##* } tcp${runs[$who-tcp]##* }"
+    # Latency percentiles, interleaved with the other server's in every round.
+    read -r p50 p90 p99 < <(latency "$server" "$NFV_TMP/cached.txt" -T1 -c4 -q200)
+    lat[$who-cached-p50]+=" $p50"; lat[$who-cached-p90]+=" $p90"; lat[$who-cached-p99]+=" $p99"
+    miss_file "lat$round$who-" $((LATENCY_QPS * 6)) >"$NFV_TMP/miss.txt"
+    read -r p50 p90 p99 < <(latency "$server" "$NFV_TMP/miss.txt" -n 1 -T1 -c4 -q100)
+    lat[$who-forwarded-p50]+=" $p50"; lat[$who-forwarded-p90]+=" $p90"; lat[$who-forwarded-p99]+=" $p99"
+    nfv_log "round $round $who: cached${runs[$who-cached]##* } forwarded${runs[$who-forwarded]##* } local${runs[$who-local]##* } tcp${runs[$who-tcp]##* } q/s; p99 cached ${lat[$who-cached-p99]##* } us, forwarded ${lat[$who-forwarded-p99]##* } us"
   done
 done
 
-declare -A lat cpu
+declare -A cpu
 for who in ref ours; do
-  server=$(server_of "$who")
-  lat[$who-cached]=$(latency "$server" "$NFV_TMP/cached.txt" -T1 -c4 -q200)
-  miss_file "lat$who-" $((LATENCY_QPS * 6)) >"$NFV_TMP/miss.txt"
-  lat[$who-forwarded]=$(latency "$server" "$NFV_TMP/miss.txt" -n 1 -T1 -c4 -q100)
   # CPU per query: cache hits (the cached file repeated up to CPU_QUERIES), then misses.
   awk -v n="$CPU_QUERIES" '{l[NR] = $0} END { for (i = 0; i < n; i++) print l[i % NR + 1] }' \
     "$NFV_TMP/cached.txt" >"$NFV_TMP/cpu-cached.txt"
   cpu[$who-cached]=$(cpu_per_query "$who" "$NFV_TMP/cpu-cached.txt")
   miss_file "cpu$who-" "$CPU_QUERIES" >"$NFV_TMP/miss.txt"
   cpu[$who-forwarded]=$(cpu_per_query "$who" "$NFV_TMP/miss.txt")
-  nfv_log "$who: latency cached ${lat[$who-cached]} forwarded ${lat[$who-forwarded]} us; cpu/query cached ${cpu[$who-cached]} forwarded ${cpu[$who-forwarded]} us"
+  nfv_log "$who: cpu/query cached ${cpu[$who-cached]} forwarded ${cpu[$who-forwarded]} us"
 done
 
 median() { # shellcheck disable=SC2086
   bench_median $1
 }
-nth() { echo "$1" | awk -v i="$2" '{print $i}'; }
 echo
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared: numbers are indicative)"
 bench_header
@@ -159,9 +161,9 @@ bench_report "forwarded qps" "$(median "${runs[ours-forwarded]}")" "$(median "${
 bench_report "local-data qps" "$(median "${runs[ours-local]}")" "$(median "${runs[ref-local]}")" q/s higher
 bench_report "tcp cached qps" "$(median "${runs[ours-tcp]}")" "$(median "${runs[ref-tcp]}")" q/s higher
 for w in cached forwarded; do
-  bench_report "$w p50 @${LATENCY_QPS}q/s" "$(nth "${lat[ours-$w]}" 1)" "$(nth "${lat[ref-$w]}" 1)" us lower
-  bench_report "$w p90 @${LATENCY_QPS}q/s" "$(nth "${lat[ours-$w]}" 2)" "$(nth "${lat[ref-$w]}" 2)" us lower
-  bench_report "$w p99 @${LATENCY_QPS}q/s" "$(nth "${lat[ours-$w]}" 3)" "$(nth "${lat[ref-$w]}" 3)" us lower
+  for p in p50 p90 p99; do
+    bench_report "$w $p @${LATENCY_QPS}q/s" "$(median "${lat[ours-$w-$p]}")" "$(median "${lat[ref-$w-$p]}")" us lower
+  done
   bench_report "$w cpu/query" "${cpu[ours-$w]}" "${cpu[ref-$w]}" us lower
 done
 bench_report "rss" "$(bench_rss_kib "$our_pid")" "$(bench_rss_kib "$ref_pid")" KiB lower
