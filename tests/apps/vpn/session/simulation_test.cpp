@@ -15,6 +15,7 @@
 
 #include "../data/test_pki.hpp"
 #include "session/openssl_tls_stream.hpp"
+#include "session/reset_cookie.hpp"
 #include "session_pair.hpp"
 
 namespace nfv::vpn::session {
@@ -106,7 +107,9 @@ struct Outcome {
     std::uint64_t transcript = 0xcbf29ce484222325ULL;  // FNV-1a over (time, direction, bytes)
     std::uint64_t datagrams = 0;
     std::uint64_t lost = 0;
-    std::string peer_common_name;  // from the server's kAuthenticated event
+    std::string peer_common_name;       // from the server's kAuthenticated event
+    std::uint64_t cookie_replies = 0;   // stateless resets sent before the session existed
+    std::uint64_t client_restarts = 0;  // handshake-window restarts before any session
 };
 
 constexpr int kRenegotiations = 3;
@@ -164,8 +167,12 @@ proto::TlsEngineConfig tls_config(bool is_server) {
     return c;
 }
 
+// `stateless_reset`: the server side is a listener that answers the first reset with the HMAC
+// cookie (reset_cookie.hpp) and creates the ServerSession only when the echo arrives, as a
+// production server does.
 Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
-                 const std::optional<RealTls>& real_tls = std::nullopt) {
+                 const std::optional<RealTls>& real_tls = std::nullopt,
+                 bool stateless_reset = false) {
     Outcome out;
     platform::testing::ManualClock clock;
     const Instant start = clock.now();
@@ -176,19 +183,44 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
     platform::testing::SeededRandom client_random(seed * 3 + 1);
     platform::testing::SeededRandom server_random(seed * 3 + 2);
 
-    auto client_config = testing::pair_client_config(
-        real_tls ? real_tls->peer_info : std::string(testing::kModernPeerInfo));
+    // Built again for each connection attempt (the config holds the non-copyable wrap).
+    const auto make_client_config = [&](std::uint8_t attempt) {
+        auto c = testing::pair_client_config(real_tls ? real_tls->peer_info
+                                                      : std::string(testing::kModernPeerInfo));
+        if (real_tls) {
+            c.make_tls = openssl_tls_factory(tls_config(false));
+        }
+        if (initiator == Initiator::kClient) {
+            c.reneg_interval = kRenegInterval;
+        }
+        c.local_session_id[7] = static_cast<std::byte>(attempt);  // a new session id per attempt
+        return c;
+    };
     auto server_config = testing::pair_server_config();
     if (real_tls) {
-        client_config.make_tls = openssl_tls_factory(tls_config(false));
         server_config.make_tls = openssl_tls_factory(tls_config(true));
     }
     server_config.ping = 10s;
     server_config.ping_restart = 120s;
-    (initiator == Initiator::kServer ? server_config.reneg_interval
-                                     : client_config.reneg_interval) = kRenegInterval;
-    ClientSession client(std::move(client_config), client_random, now());
-    ServerSession server(std::move(server_config), server_random, now());
+    if (initiator == Initiator::kServer) {
+        server_config.reneg_interval = kRenegInterval;
+    }
+    // The client runtime restarts a connection whose handshake window ran out (a new session
+    // id; OpenVPN's connect-retry) until the first connection succeeds.
+    auto client = std::make_unique<ClientSession>(make_client_config(8), client_random, now());
+    std::unique_ptr<ServerSession> server;
+    std::optional<ServerSessionConfig> pending_server_config;
+    auto cookie = ResetCookie::create(server_random).value();
+    ListenerAuth listener =
+        proto::TlsCrypt::create(testing::pair_test_key(), /*is_server=*/true).value();
+    const std::array<std::byte, 6> client_address = {std::byte{192},  std::byte{0},
+                                                     std::byte{2},    std::byte{10},
+                                                     std::byte{0x9c}, std::byte{0x40}};
+    if (stateless_reset) {
+        pending_server_config = std::move(server_config);
+    } else {
+        server = std::make_unique<ServerSession>(std::move(server_config), server_random, now());
+    }
     testing::PushApplier applier;
     std::uint64_t data_sent = 0;
     std::optional<Instant> next_data;
@@ -204,22 +236,38 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
     };
 
     for (int step = 0; step < 2'000'000; ++step) {
+        bool restarted = false;
         // Drain outputs and events.
-        while (auto packet = client.poll_transmit(now())) {
+        while (auto packet = client->poll_transmit(now())) {
             put(true, *packet);
         }
-        while (auto packet = server.poll_transmit(now())) {
+        while (server) {
+            auto packet = server->poll_transmit(now());
+            if (!packet) {
+                break;
+            }
             put(false, *packet);
         }
-        while (auto event = client.poll_event()) {
+        while (auto event = client->poll_event()) {
             switch (event->kind) {
                 case SessionEvent::Kind::kPushReply:
-                    applier.on_push_reply(client, event->text);
+                    applier.on_push_reply(*client, event->text);
                     break;
                 case SessionEvent::Kind::kRenegotiated:
                     ++out.client_renegotiations;
                     break;
                 case SessionEvent::Kind::kFailed:
+                    if (!out.connected && !server && out.client_restarts < 3) {
+                        // No session exists yet: the runtime starts over.
+                        ++out.client_restarts;
+                        restarted = true;
+                        client = std::make_unique<ClientSession>(
+                            make_client_config(static_cast<std::uint8_t>(8 + out.client_restarts)),
+                            client_random, now());
+                        break;
+                    }
+                    out.failures.push_back("client: " + event->text);
+                    break;
                 case SessionEvent::Kind::kRestart:
                 case SessionEvent::Kind::kAuthFailed:
                 case SessionEvent::Kind::kHalt:
@@ -229,16 +277,23 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
                     break;
             }
         }
-        while (auto event = server.poll_event()) {
+        if (restarted) {
+            continue;  // send the new connection's reset before time moves on
+        }
+        while (server) {
+            auto event = server->poll_event();
+            if (!event) {
+                break;
+            }
             if (event->kind == ServerEvent::Kind::kClosed) {
                 out.failures.push_back("server: " + event->text);
             } else if (event->kind == ServerEvent::Kind::kAuthenticated) {
                 out.peer_common_name = event->text;
             }
         }
-        out.server_renegotiations = server.stats().renegotiations;
-        out.connected = out.connected || (client.state() == SessionState::kConnected &&
-                                          server.state() == ServerState::kConnected);
+        out.server_renegotiations = server ? server->stats().renegotiations : 0;
+        out.connected = out.connected || (server && client->state() == SessionState::kConnected &&
+                                          server->state() == ServerState::kConnected);
         if (!out.failures.empty()) {
             break;
         }
@@ -253,7 +308,8 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
 
         // Advance virtual time to the next thing that happens.
         std::optional<Instant> next = wire.next_arrival();
-        for (const auto t : {client.next_deadline(), server.next_deadline(), next_data}) {
+        const auto server_deadline = server ? server->next_deadline() : std::optional<Instant>{};
+        for (const auto t : {client->next_deadline(), server_deadline, next_data}) {
             if (t && (!next || *t < *next)) {
                 next = t;
             }
@@ -270,13 +326,29 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
             if (bytes.empty()) {
                 continue;
             }
+            if (flight->to_server && !server) {
+                // The stateless listener: a reply, a new session, or nothing at all.
+                const auto first =
+                    handle_first_packet(bytes, client_address, listener, cookie, now());
+                if (first.verdict == FirstPacketVerdict::kReply) {
+                    ++out.cookie_replies;
+                    put(false, first.reply);
+                } else if (first.verdict == FirstPacketVerdict::kAccept) {
+                    pending_server_config->local_session_id = first.server_session_id;
+                    server = std::make_unique<ServerSession>(std::move(*pending_server_config),
+                                                             server_random, now(),
+                                                             first.client_session_id);
+                    server->on_control_packet(bytes, now());
+                }
+                continue;
+            }
             if (!is_data(bytes)) {
-                flight->to_server ? server.on_control_packet(bytes, now())
-                                  : client.on_control_packet(bytes, now());
+                flight->to_server ? server->on_control_packet(bytes, now())
+                                  : client->on_control_packet(bytes, now());
                 continue;
             }
             if (flight->to_server) {
-                const auto plain = server.decrypt(bytes, now());
+                const auto plain = server->decrypt(bytes, now());
                 if (plain && !plain->empty()) {
                     if (!has_prefix(*plain, "c2s packet ")) {
                         out.failures.emplace_back("server decrypted unexpected bytes");
@@ -287,7 +359,7 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
                     out.to_server_after_last_reneg += newest ? 1 : 0;
                 }
             } else {
-                const auto plain = client.decrypt(bytes, now());
+                const auto plain = client->decrypt(bytes, now());
                 if (plain && !plain->empty()) {
                     if (!has_prefix(*plain, "s2c packet ")) {
                         out.failures.emplace_back("client decrypted unexpected bytes");
@@ -299,24 +371,25 @@ Outcome simulate(std::uint64_t seed, double loss, Initiator initiator,
                 }
             }
         }
-        if (const auto d = client.next_deadline(); d && *d <= clock.now()) {
-            client.on_timer(now());
+        if (const auto d = client->next_deadline(); d && *d <= clock.now()) {
+            client->on_timer(now());
         }
-        if (const auto d = server.next_deadline(); d && *d <= clock.now()) {
-            server.on_timer(now());
+        if (const auto d = server ? server->next_deadline() : std::optional<Instant>{};
+            d && *d <= clock.now()) {
+            server->on_timer(now());
         }
         // One data packet each way per virtual second once connected.
         if (next_data && *next_data <= clock.now()) {
             ++data_sent;
             const auto up = payload("c2s", data_sent);
-            std::vector<std::byte> c2s(client.max_encrypted_size(up.size()));
-            if (auto n = client.encrypt(up, c2s, now())) {
+            std::vector<std::byte> c2s(client->max_encrypted_size(up.size()));
+            if (auto n = client->encrypt(up, c2s, now())) {
                 c2s.resize(*n);
                 put(true, c2s);
             }
             const auto down = payload("s2c", data_sent);
-            std::vector<std::byte> s2c(server.max_encrypted_size(down.size()));
-            if (auto n = server.encrypt(down, s2c, now())) {
+            std::vector<std::byte> s2c(server->max_encrypted_size(down.size()));
+            if (auto n = server->encrypt(down, s2c, now())) {
                 s2c.resize(*n);
                 put(false, s2c);
             }
@@ -403,6 +476,29 @@ TEST(SessionSimulationRealTls, OpensslHandshakesAndRenegotiationsOverALossyWire)
                 EXPECT_GE(o.to_client_after_last_reneg, 3u);
             }
         }
+    }
+}
+
+TEST(SessionSimulationStatelessReset, CookieListenerInFrontOfTheSessionOverALossyWire) {
+    for (const double loss : {0.0, 0.1, 0.3}) {
+        std::uint64_t replies = 0;
+        std::uint64_t restarts = 0;
+        for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+            const auto o = simulate(seed, loss, Initiator::kServer, std::nullopt,
+                                    /*stateless_reset=*/true);
+            SCOPED_TRACE("loss " + std::to_string(loss) + " seed " + std::to_string(seed) + ": " +
+                         describe(o));
+            EXPECT_TRUE(o.failures.empty());
+            EXPECT_TRUE(o.connected);
+            EXPECT_GE(o.cookie_replies, 1u);
+            EXPECT_GE(o.server_renegotiations, static_cast<std::uint64_t>(kRenegotiations));
+            EXPECT_GE(o.to_server_after_last_reneg, 3u);
+            EXPECT_GE(o.to_client_after_last_reneg, 3u);
+            replies += o.cookie_replies;
+            restarts += o.client_restarts;
+        }
+        std::cout << "loss " << loss << ", stateless reset in front: 20 seeds, " << replies
+                  << " cookie replies, " << restarts << " client restarts\n";
     }
 }
 
