@@ -2,9 +2,13 @@
 // options and what nfv-dnsvizor does with each).
 #include <array>
 #include <iostream>
+#include <span>
 #include <string>
+#include <utility>
 
 #include "config/option_table.hpp"
+#include "config/raw_option.hpp"
+#include "dhcp/option_mapper.hpp"
 #include "doc_text.hpp"
 
 namespace nfv::docgen {
@@ -26,6 +30,48 @@ std::string_view dnsvizor_status_text(const dv::OptionSpec& spec) {
             return "error: refused";
     }
     return "unknown";
+}
+
+// What the DHCP side does with a DHCP-group option, asked of the real option mapper
+// (dhcp::map_dhcp_options) with the option alone and no value: the mapper refuses unsupported
+// options by name ("not supported yet (...)", "unsupported DHCP option") and warns about the ones
+// it ignores whatever their value; any other outcome (accepted, or a complaint about the missing
+// value) means the mapper interprets the option.
+struct DhcpProbe {
+    std::string_view status;
+    std::string note;  // the mapper's message, "" when implemented
+};
+
+DhcpProbe probe_dhcp(const dv::OptionSpec& spec) {
+    const dv::RawOption option{std::string(spec.name), "", false, {"probe", 1}};
+    const std::string prefix = "probe:1: " + std::string(spec.name) + ": ";
+    const auto strip = [&prefix](const std::string& message) {
+        return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+    };
+    const auto mapped = dnsvizor::dhcp::map_dhcp_options(std::span(&option, 1));
+    if (!mapped) {
+        const std::string message = strip(mapped.error());
+        if (message.starts_with("not supported") || message == "unsupported DHCP option") {
+            return {"dhcp: error, refused", message};
+        }
+        return {"dhcp: implemented", ""};
+    }
+    if (!mapped->warnings.empty()) {
+        return {"dhcp: warning, no effect", strip(mapped->warnings.front())};
+    }
+    return {"dhcp: implemented", ""};
+}
+
+// The status column and the note (a sentence starting with the option's name) of one option.
+std::pair<std::string, std::string> status_and_note(const dv::OptionSpec& spec) {
+    if (spec.status == dv::OptionStatus::kDhcp) {
+        auto probe = probe_dhcp(spec);
+        return {std::string(probe.status),
+                probe.note.empty() ? std::string() : std::string(spec.name) + ": " + probe.note};
+    }
+    return {
+        std::string(dnsvizor_status_text(spec)),
+        spec.note.empty() ? std::string() : std::string(spec.name) + " " + std::string(spec.note)};
 }
 
 std::string dnsvizor_option_name(const dv::OptionSpec& spec) {
@@ -56,10 +102,10 @@ void print_dnsvizor_options(Format format) {
                      "nfv-dnsvizor does with it. Status:\n\n"
                      "- **implemented**: validated and applied; a bad value is an error naming "
                      "the option.\n"
-                     "- **dhcp**: handed verbatim to the DHCP server's option mapper "
-                     "(apps/dnsvizor/src/dhcp/option_mapper.hpp), which applies it, warns "
-                     "(DHCPv6 and router advertisements: not supported yet) or refuses it "
-                     "with an error naming the option.\n"
+                     "- **dhcp: ...**: handed to the DHCPv4 server's option mapper "
+                     "(apps/dnsvizor/src/dhcp/option_mapper.hpp); the status after the colon "
+                     "is the mapper's own answer to the option (implemented, warning or "
+                     "error, with its message).\n"
                      "- **warning**: accepted with a warning naming the option; it has no "
                      "effect.\n"
                      "- **error**: refused; `--test` and start-up fail with the note shown.\n\n"
@@ -72,15 +118,15 @@ void print_dnsvizor_options(Format format) {
                 if (spec.group != group) {
                     continue;
                 }
+                const auto [status, note] = status_and_note(spec);
                 std::string text(spec.summary);
-                if (!spec.note.empty()) {
-                    text += " *" + std::string(spec.name) + " " + std::string(spec.note) + ".*";
+                if (!note.empty()) {
+                    text += " *" + note + ".*";
                 }
                 std::cout << "| " << md_code(dnsvizor_option_name(spec)) << " | "
                           << (spec.short_name != '\0' ? md_code(std::string("-") + spec.short_name)
                                                       : std::string())
-                          << " | " << dnsvizor_status_text(spec) << " | " << md_cell(text)
-                          << " |\n";
+                          << " | " << status << " | " << md_cell(text) << " |\n";
             }
         }
         return;
@@ -95,10 +141,11 @@ void print_dnsvizor_options(Format format) {
             if (spec.short_name != '\0') {
                 std::cout << "\\fB\\-" << spec.short_name << "\\fR, ";
             }
+            const auto [status, note] = status_and_note(spec);
             std::cout << "\\fB" << roff(dnsvizor_option_name(spec)) << "\\fR\n"
-                      << roff(spec.summary) << " [" << roff(dnsvizor_status_text(spec));
-            if (!spec.note.empty()) {
-                std::cout << ": " << roff(spec.name) << " " << roff(spec.note);
+                      << roff(spec.summary) << " [" << roff(status);
+            if (!note.empty()) {
+                std::cout << ": " << roff(note);
             }
             std::cout << "]\n";
         }

@@ -44,6 +44,20 @@ TEST(DnsvizorOptionsDoc, WarningsAndErrorsCarryTheirNote) {
     }
 }
 
+std::string row_of(const std::string& md, const std::string& name) {
+    const auto at = md.find("| `--" + name);
+    return at == std::string::npos ? std::string() : md.substr(at, md.find('\n', at) - at);
+}
+
+// The DHCP options' status is the DHCP option mapper's own answer.
+TEST(DnsvizorOptionsDoc, DhcpStatusComesFromTheOptionMapper) {
+    const std::string md = printed(Format::kMarkdown);
+    EXPECT_NE(row_of(md, "dhcp-range=").find("| dhcp: implemented |"), std::string::npos);
+    EXPECT_NE(row_of(md, "dhcp-script=").find("| dhcp: error, refused |"), std::string::npos);
+    EXPECT_NE(row_of(md, "dhcp-broadcast").find("| dhcp: warning, no effect |"), std::string::npos);
+    EXPECT_NE(row_of(md, "enable-ra").find("DHCPv6/RA is not supported yet"), std::string::npos);
+}
+
 TEST(DnsvizorOptionsDoc, ManHasOneTaggedParagraphPerOption) {
     const std::string man = printed(Format::kMan);
     EXPECT_EQ(count(man, ".TP\n"), dnsvizor::config::all_options().size());
