@@ -141,8 +141,27 @@ void LeaseEngine::load(const std::vector<Lease>& leases, WallTime now) {
     for (const auto& lease : leases) {
         if (lease.expired_at(now))
             continue;
-        leases_[lease.address.to_u32()] = lease;
+        put_lease(lease);
     }
+}
+
+void LeaseEngine::put_lease(const Lease& lease) {
+    const std::uint32_t address = lease.address.to_u32();
+    if (const auto it = leases_.find(address); it != leases_.end())
+        erase_lease(it);
+    leases_[address] = lease;
+    by_client_[client_key_of(lease)].insert(address);
+}
+
+std::map<std::uint32_t, Lease>::iterator LeaseEngine::erase_lease(
+    std::map<std::uint32_t, Lease>::iterator it) {
+    const auto key = by_client_.find(client_key_of(it->second));
+    if (key != by_client_.end()) {
+        key->second.erase(it->first);
+        if (key->second.empty())
+            by_client_.erase(key);
+    }
+    return leases_.erase(it);
 }
 
 std::vector<LeaseChange> LeaseEngine::expire(WallTime now) {
@@ -150,7 +169,7 @@ std::vector<LeaseChange> LeaseEngine::expire(WallTime now) {
     for (auto it = leases_.begin(); it != leases_.end();) {
         if (it->second.expired_at(now)) {
             changes.push_back(LeaseChange{LeaseEvent::kExpired, it->second});
-            it = leases_.erase(it);
+            it = erase_lease(it);
         } else {
             ++it;
         }
@@ -364,17 +383,20 @@ std::optional<Ipv4Address> LeaseEngine::allocate(const Context& context,
 }
 
 Lease* LeaseEngine::lease_of_client(const Context& context) {
-    for (auto& [address, lease] : leases_) {
-        if (client_key_of(lease) == context.client_key)
-            return &lease;
-    }
-    // A client that now sends a client id may hold a lease recorded by hardware address.
-    const Lease by_hw = lease_from(context.request, Ipv4Address{});
-    for (auto& [address, lease] : leases_) {
-        if (lease.client_id.empty() && lease.hardware == by_hw.hardware)
-            return &lease;
-    }
-    return nullptr;
+    const auto lowest = [&](const std::string& key) -> Lease* {
+        const auto found = by_client_.find(key);
+        if (found == by_client_.end() || found->second.empty())
+            return nullptr;
+        const auto it = leases_.find(*found->second.begin());
+        return it != leases_.end() ? &it->second : nullptr;
+    };
+    if (Lease* lease = lowest(context.client_key))
+        return lease;
+    // A client that now sends a client id may hold a lease recorded by hardware address (the
+    // key of a lease without client id is its hardware key).
+    Lease by_hw = lease_from(context.request, Ipv4Address{});
+    by_hw.client_id.clear();
+    return lowest(client_key_of(by_hw));
 }
 
 std::uint32_t LeaseEngine::lease_seconds_for(const Context& context, const DhcpRange* range) const {
@@ -593,7 +615,7 @@ Outcome LeaseEngine::commit_and_ack(Context& context, Ipv4Address address, const
     // The client's previous lease on another address ends.
     if (Lease* old = lease_of_client(context); old != nullptr && old->address != address) {
         outcome.changes.push_back(LeaseChange{LeaseEvent::kReleased, *old});
-        leases_.erase(old->address.to_u32());
+        erase_lease(leases_.find(old->address.to_u32()));
     }
     // A host name moves to the newest lease that claims it.
     if (!lease.hostname.empty()) {
@@ -606,7 +628,7 @@ Outcome LeaseEngine::commit_and_ack(Context& context, Ipv4Address address, const
     }
     const auto existing = leases_.find(address.to_u32());
     const bool renewed = existing != leases_.end();
-    leases_[address.to_u32()] = lease;
+    put_lease(lease);
     offered_.erase(address.to_u32());
     outcome.changes.push_back(
         LeaseChange{renewed ? LeaseEvent::kRenewed : LeaseEvent::kAdded, lease});
@@ -727,7 +749,7 @@ Outcome LeaseEngine::decline(Context& context) {
     const auto it = leases_.find(address->to_u32());
     if (it != leases_.end() && client_key_of(it->second) == context.client_key) {
         outcome.changes.push_back(LeaseChange{LeaseEvent::kDeclined, it->second});
-        leases_.erase(it);
+        erase_lease(it);
     }
     declined_[address->to_u32()] = WallTime{context.now.unix_seconds + kDeclineHoldSeconds};
     return outcome;
@@ -745,7 +767,7 @@ Outcome LeaseEngine::release(Context& context) {
     const auto it = leases_.find(request.ciaddr.to_u32());
     if (it != leases_.end() && client_key_of(it->second) == context.client_key) {
         outcome.changes.push_back(LeaseChange{LeaseEvent::kReleased, it->second});
-        leases_.erase(it);
+        erase_lease(it);
     } else {
         outcome.log += " unknown lease";
     }
