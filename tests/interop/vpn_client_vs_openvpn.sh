@@ -173,6 +173,14 @@ CONF
   nfv_wait_for_log "nfv-vpn-$name" "Initialization Sequence Completed" 30
 }
 
+# expect_clean_exit NAME PID: nfv-vpn stopped by SIGTERM exits with status 0 (a sanitizer
+# report, a leak or a failing down script would make it non-zero).
+expect_clean_exit() {
+  local rc=0
+  wait "$2" || rc=$?
+  nfv_expect_eq 0 "$rc" "$1: nfv-vpn exit status"
+}
+
 client_ip() {
   nfv_in "$cli" ip -4 -o addr show | awk '/10\.8\.78\./ {sub("/.*", "", $4); print $4}'
 }
@@ -240,6 +248,7 @@ run_cell() {
     nfv_wait_for_log "openvpn-$server" "exit notification|SIGTERM\[soft,remote-exit\]|remote-exit" 15
   fi
   nfv_wait_until 10 "nfv-vpn $name exits" bash -c "! kill -0 $CLIENT_PID 2>/dev/null"
+  expect_clean_exit "$name" "$CLIENT_PID"
   local hooks
   hooks=$(cat "$NFV_TMP/route-up-$name" "$NFV_TMP/down-$name" 2>/dev/null || true)
   nfv_expect_match "^script_type=route-up$" "$hooks" "$name: route-up script ran"
@@ -313,6 +322,7 @@ restarts_after=$(grep -c "restarting the connection" "$reneg_log" || true)
 nfv_log "ok: restart: the client reconnected to the restarted server by itself"
 kill -TERM "$CLIENT_PID"
 nfv_wait_until 10 "nfv-vpn reneg exits" bash -c "! kill -0 $CLIENT_PID 2>/dev/null"
+expect_clean_exit reneg "$CLIENT_PID"
 stop_server reneg "$reneg_pid"
 echo "PASS: renegotiation under load and reconnection after a server restart"
 
@@ -349,6 +359,7 @@ installer_pair() {
   nfv_log "ok: $name: ping through the tunnel"
   kill -TERM "$client_pid"
   nfv_wait_until 10 "nfv-vpn $name exits" bash -c "! kill -0 $client_pid 2>/dev/null"
+  expect_clean_exit "$name" "$client_pid"
   stop_server "$name" "$server_pid"
 }
 installer_pair nyr nyr/server.conf nyr/client.ovpn AES-256-GCM
