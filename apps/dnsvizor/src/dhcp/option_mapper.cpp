@@ -41,8 +41,8 @@ constexpr std::array<std::string_view, 17> kUnsupportedWarnings{
 };
 
 // DHCPv6 / router advertisement options.
-constexpr std::array<std::string_view, 5> kIpv6Options{"enable-ra", "ra-param", "dhcp-duid",
-                                                       "quiet-dhcp6", "quiet-ra"};
+constexpr std::array<std::string_view, 6> kIpv6Options{
+    "enable-ra", "ra-param", "dhcp-duid", "quiet-dhcp6", "quiet-ra", "no-dhcpv6-interface"};
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
@@ -399,7 +399,8 @@ Result<void, std::string> map_one(const RawOption& option, DhcpImport& out,
         out.settings.lease_max = value;
         return {};
     }
-    if (name == "no-dhcp-interface") {
+    // no-dhcpv4-interface (dnsmasq 2.89+) is the DHCPv4 half of no-dhcp-interface.
+    if (name == "no-dhcp-interface" || name == "no-dhcpv4-interface") {
         if (option.value.empty())
             return fail(option, "missing parameter (an interface name)");
         for (const std::string_view interface : split_commas(option.value))

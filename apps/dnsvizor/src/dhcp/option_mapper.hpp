@@ -11,11 +11,13 @@
 //   dhcp-ignore=tag:t[,tag:t]  (no answer for clients matching all the tags),
 //   dhcp-authoritative, dhcp-rapid-commit, dhcp-sequential-ip, dhcp-lease-max=N,
 //   domain=dom[,range], dhcp-leasefile=path, leasefile-ro, log-dhcp, quiet-dhcp, no-ping,
-//   no-dhcp-interface=if (the runtime serves no DHCP there; DNS still does).
-// DHCPv6 ranges, option6:, enable-ra and ra-param become the warning "DHCPv6/RA is not
-// supported yet; ignored". Every other DHCP option is either a named error (options whose
-// absence would change who gets which address, e.g. dhcp-hostsfile, dhcp-mac, dhcp-script)
-// or a named warning (options that only change details, e.g. dhcp-broadcast, dhcp-fqdn).
+//   no-dhcp-interface=if and no-dhcpv4-interface=if (the runtime serves no DHCP there; DNS
+//   still does).
+// DHCPv6 ranges, option6:, enable-ra, ra-param and no-dhcpv6-interface become the warning
+// "DHCPv6/RA is not supported yet; ignored". Every other DHCP option is either a named error
+// (options whose absence would change who gets which address, e.g. dhcp-hostsfile, dhcp-mac,
+// dhcp-script) or a named warning (options that only change details, e.g. dhcp-broadcast,
+// dhcp-fqdn).
 //
 // Errors and warnings start with "<file>:<line>: <option>: " (or "command line: ..."), so a user
 // can find the line.

@@ -420,6 +420,15 @@ TEST(DhcpOptionMapper, NoDhcpInterfaceListsInterfaces) {
     EXPECT_TRUE(out.warnings.empty());
 }
 
+TEST(DhcpOptionMapper, NoDhcpv4InterfaceIsTheSameAndV6IsAnIpv6Warning) {
+    const auto out =
+        map_ok({opt("dhcp-range", "10.0.0.10,10.0.0.20"), opt("no-dhcpv4-interface", "eth2"),
+                opt("no-dhcpv6-interface", "eth3")});
+    EXPECT_EQ(out.no_dhcp_interfaces, (std::vector<std::string>{"eth2"}));
+    ASSERT_EQ(out.warnings.size(), 1U);
+    EXPECT_NE(out.warnings[0].find("DHCPv6/RA is not supported yet"), std::string::npos);
+}
+
 TEST(DhcpOptionMapper, NoDhcpInterfaceNeedsAName) {
     const auto error = map_error({opt("no-dhcp-interface", "")});
     EXPECT_NE(error.find("no-dhcp-interface"), std::string::npos) << error;
