@@ -4,4 +4,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/session/server_session.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/session/push_reply_builder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/session/reset_cookie.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/session/address_pool.cpp
 )

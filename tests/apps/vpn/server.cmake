@@ -5,6 +5,7 @@ nfv_add_test(vpn_server_session_test
     session/push_reply_builder_test.cpp
     session/simulation_test.cpp
     session/reset_cookie_test.cpp
+    session/address_pool_test.cpp
   LIBS nfv::vpn_runtime nfv::platform_testing
   LABEL unit)
 
