@@ -14,7 +14,8 @@
 # 2. With `reneg-sec 10` on the server, a 35 s stream survives at least two renegotiations with
 #    every byte delivered (checksum).
 # 3. After the server is killed (SIGKILL, no notification) and started again, the client
-#    notices (ping-restart) and reconnects by itself: a ping through the tunnel works again.
+#    notices (UDP: ping-restart; TCP: the connection reset) and reconnects by itself: a ping
+#    through the tunnel works again.
 # 4. The installer-shaped configs in configs/vpn/ (angristan, Nyr, PiVPN): the real server runs
 #    its server.conf (copied into a temporary directory; only the log, status file, user and
 #    listen address are overridden on the command line) and nfv-vpn runs the matching
@@ -276,7 +277,8 @@ echo "PASS: matrix (${#VPN_CELLS[@]} cells)"
 # 2. reneg-sec 10: a 35 s stream through the tunnel survives the renegotiations, every byte
 #    delivered; the client must see at least two of them while the stream runs.
 # 3. The same server killed without notice and started again: the client reconnects by itself
-#    (ping-restart 10 from the pushed keepalive, then connect-retry).
+#    (ping-restart 10 from the pushed keepalive, then connect-retry); the same over TCP, where
+#    the client sees the connection reset.
 reneg_extra="reneg-sec 10
 keepalive 2 10"
 start_server reneg udp tls-crypt "$reneg_extra"
@@ -308,22 +310,34 @@ nfv_log "reneg: $renegs renegotiations during the stream; $server_handshakes han
   nfv_fail "reneg: the server log shows $server_handshakes handshakes, expected at least 3"
 nfv_log "ok: reneg: the stream survived $renegs renegotiations"
 
-kill -KILL "$reneg_pid"
-wait "$reneg_pid" 2>/dev/null || true
-restarts_before=$(grep -c "restarting the connection" "$reneg_log" || true)
-nfv_spawn "$srv" openvpn-reneg-again openvpn --config "$NFV_TMP/server-reneg.conf"
-reneg_pid=$NFV_LAST_PID
-nfv_wait_for_log openvpn-reneg-again "Initialization Sequence Completed" 20
-nfv_wait_for_log openvpn-reneg-again "Data Channel: cipher 'AES-256-GCM'" 90
-nfv_wait_until 30 "restart: ping through the new tunnel" \
-  nfv_in "$cli" ping -c 1 -W 1 10.78.50.1
-restarts_after=$(grep -c "restarting the connection" "$reneg_log" || true)
-[ "$restarts_after" -gt "$restarts_before" ] || nfv_fail "restart: the client never restarted"
-nfv_log "ok: restart: the client reconnected to the restarted server by itself"
-kill -TERM "$CLIENT_PID"
-nfv_wait_until 10 "nfv-vpn reneg exits" bash -c "! kill -0 $CLIENT_PID 2>/dev/null"
-expect_clean_exit reneg "$CLIENT_PID"
-stop_server reneg "$reneg_pid"
+# restart_check NAME PID: kill server NAME (started by start_server, its client running) with
+# SIGKILL, start it again, and wait for the client to reconnect by itself.
+restart_check() {
+  local name=$1 pid=$2 client_log
+  client_log=$(nfv_logfile "nfv-vpn-$name")
+  local before after
+  before=$(grep -c "restarting the connection" "$client_log" || true)
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  nfv_spawn "$srv" "openvpn-$name-again" openvpn --config "$NFV_TMP/server-$name.conf"
+  SERVER_PID=$NFV_LAST_PID
+  nfv_wait_for_log "openvpn-$name-again" "Initialization Sequence Completed" 20
+  nfv_wait_for_log "openvpn-$name-again" "Data Channel: cipher 'AES-256-GCM'" 90
+  nfv_wait_until 30 "$name: ping through the new tunnel" nfv_in "$cli" ping -c 1 -W 1 10.78.50.1
+  after=$(grep -c "restarting the connection" "$client_log" || true)
+  [ "$after" -gt "$before" ] || nfv_fail "$name: the client never restarted"
+  nfv_log "ok: $name: the client reconnected to the restarted server by itself"
+  kill -TERM "$CLIENT_PID"
+  nfv_wait_until 10 "nfv-vpn $name exits" bash -c "! kill -0 $CLIENT_PID 2>/dev/null"
+  expect_clean_exit "$name" "$CLIENT_PID"
+  stop_server "$name" "$SERVER_PID"
+}
+# UDP: the client notices by ping-restart (keepalive 2 10 pushed).
+restart_check reneg "$reneg_pid"
+# TCP: the client sees the connection reset.
+start_server restart-tcp tcp tls-crypt "keepalive 2 10"
+start_client restart-tcp tcp tls-crypt AES-256-GCM
+restart_check restart-tcp "$SERVER_PID"
 echo "PASS: renegotiation under load and reconnection after a server restart"
 
 # 4. Installer configs: each server.conf as written (in a copy of configs/vpn, since the server
