@@ -197,6 +197,18 @@ int run(const config::DnsmasqConfig& config) {
     dns::LocalResolver resolver(config.dns, read_hosts(config.dns.local, log), interface_addresses);
     resolver.set_default_upstreams(read_resolv_conf(config.dns.upstream, log));
 
+    // DHCP options are mapped (and checked) before any socket is opened: an error is a config
+    // error, as for the DNS options.
+    auto dhcp_import = dhcp::map_dhcp_options(config.dhcp);
+    if (!dhcp_import) {
+        std::fprintf(stderr, "nfv-dnsvizor: %s\n", dhcp_import.error().c_str());
+        log.error(dhcp_import.error());
+        return kExitConfig;
+    }
+    for (const auto& warning : dhcp_import->warnings) {
+        print_warning(warning);
+        log.warn(warning);
+    }
     auto started =
         server::DnsService::start(loop, config.dns, resolver, random, metrics, log, interfaces);
     if (!started) {
@@ -210,17 +222,6 @@ int run(const config::DnsmasqConfig& config) {
         log.warn(warning);
     }
 
-    // DHCP: the options were validated by map_dhcp_options (an error is a config error).
-    auto dhcp_import = dhcp::map_dhcp_options(config.dhcp);
-    if (!dhcp_import) {
-        std::fprintf(stderr, "nfv-dnsvizor: %s\n", dhcp_import.error().c_str());
-        log.error(dhcp_import.error());
-        return kExitConfig;
-    }
-    for (const auto& warning : dhcp_import->warnings) {
-        print_warning(warning);
-        log.warn(warning);
-    }
     std::unique_ptr<dhcp::DhcpService> dhcp_service;
     if (dhcp_import->enabled()) {
         const auto params = dhcp_params(config, *dhcp_import, metrics);
@@ -236,7 +237,8 @@ int run(const config::DnsmasqConfig& config) {
         if (!dhcp_started) {
             std::fprintf(stderr, "nfv-dnsvizor: %s\n", dhcp_started.error().c_str());
             log.error(dhcp_started.error());
-            return kExitNetwork;
+            // DhcpService::create names the lease file first when that is what failed.
+            return dhcp_started.error().rfind("dhcp-leasefile", 0) == 0 ? kExitFile : kExitNetwork;
         }
         dhcp_service = std::move(*dhcp_started);
     }
