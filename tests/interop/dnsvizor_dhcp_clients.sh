@@ -110,6 +110,13 @@ nfv_log "ok: lease file: $(grep 52:54:00:67:00:10 "$leases")"
 nfv_expect_eq "$uip" "$(ask "$cli" A busyclient.home.lan)" "A busyclient.home.lan (lease)"
 nfv_expect_eq "$uip" "$(ask "$cli" A busyclient)" "A busyclient (lease, bare name)"
 nfv_expect_eq "busyclient.home.lan." "$(ask "$cli" PTR "$(rev_name "$uip")")" "PTR of $uip"
+# SIGHUP re-reads hosts files and clears the cache; lease names stay.
+hosts_reads() { grep -c "read /etc/hosts" "$(nfv_logfile server)" || true; }
+before=$(hosts_reads)
+kill -HUP "$server_pid"
+nfv_wait_until 5 "the SIGHUP reload (hosts file read again)" \
+  sh -c "[ \$(grep -c 'read /etc/hosts' '$(nfv_logfile server)') -gt $before ]"
+nfv_expect_eq "$uip" "$(ask "$cli" A busyclient.home.lan)" "A busyclient.home.lan after SIGHUP"
 
 kill -USR1 "$udhcpc_pid"
 nfv_wait_until 10 "udhcpc renewal" test -s "$NFV_TMP/udhcpc.renew"
