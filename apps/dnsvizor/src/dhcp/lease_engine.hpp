@@ -93,6 +93,8 @@ public:
 
     /// Every current lease, in address order.
     [[nodiscard]] std::vector<Lease> leases() const;
+    /// How many leases are held (O(1); leases() copies them all).
+    [[nodiscard]] std::size_t lease_count() const { return leases_.size(); }
 
     [[nodiscard]] const EngineCounters& counters() const { return counters_; }
     [[nodiscard]] const DhcpServerSettings& settings() const { return settings_; }
