@@ -6,3 +6,7 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/session/reset_cookie.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/session/address_pool.cpp
 )
+# Server runtime pieces that are still sans-I/O: the client routing table.
+target_sources(nfv_vpn_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/client_routes.cpp
+)

@@ -13,3 +13,9 @@ nfv_add_test(vpn_server_session_test
 # (tests/interop/vpn_server_session_vs_openvpn.sh).
 add_executable(vpn_server_session_probe session/server_session_probe.cpp)
 target_link_libraries(vpn_server_session_probe PRIVATE nfv::vpn_runtime nfv::warnings)
+
+# The server's routing table: tunnel addresses and iroutes -> clients, client-to-client.
+nfv_add_test(vpn_server_routes_test
+  SOURCES server/client_routes_test.cpp
+  LIBS nfv::vpn_core nfv::platform_testing
+  LABEL unit)
