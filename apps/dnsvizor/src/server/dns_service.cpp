@@ -80,6 +80,8 @@ DnsService::~DnsService() {
     }
     tcp_.clear();
     graveyard_.clear();
+    upstream_tcp_.clear();
+    upstream_graveyard_.clear();
 }
 
 Result<std::unique_ptr<DnsService>, std::string> DnsService::start(
@@ -245,6 +247,10 @@ void DnsService::dispatch() {
         maybe_finish_tcp(client.connection);
     }
     for (const auto& query : out_.to_upstreams) {
+        if (query.over_tcp) {
+            send_upstream_tcp(query);
+            continue;
+        }
         auto* socket = query.upstream.address.is_v4() ? upstream4_.get() : upstream6_.get();
         if (socket == nullptr) {
             continue;
@@ -298,10 +304,100 @@ void DnsService::on_accept(std::uint32_t listener, platform::io::UniqueFd fd,
     callbacks.on_drained = [this, id] { maybe_finish_tcp(id); };
     connection->stream = platform::io::TcpStream::adopt(loop_, std::move(fd), std::move(callbacks));
     tcp_.emplace(id, std::move(connection));
+    arm_sweep();
+}
+
+void DnsService::arm_sweep() {
     if (!sweep_timer_) {
         sweep_timer_ = loop_.add_timer_after(kSweepInterval, [this] {
             sweep_timer_.reset();
             sweep_tcp();
+        });
+    }
+}
+
+void DnsService::send_upstream_tcp(const UpstreamQuery& query) {
+    if (upstream_tcp_.size() >= kMaxUpstreamTcp) {
+        ++stats_.upstream_tcp_refused;  // the forwarder's retry timer asks again
+        return;
+    }
+    auto framed = net::dns::frame_tcp(query.wire);
+    if (!framed) {
+        return;
+    }
+    const std::uint64_t id = next_connection_++;
+    platform::io::TcpCallbacks callbacks;
+    callbacks.on_data = [this, id](std::span<const std::byte> data) {
+        on_upstream_tcp_data(id, data);
+    };
+    callbacks.on_peer_closed = [this, id] {
+        ++stats_.upstream_tcp_errors;  // closed before a whole reply arrived
+        close_upstream_tcp(id);
+    };
+    callbacks.on_error = [this, id](const platform::io::IoError&) {
+        ++stats_.upstream_tcp_errors;
+        close_upstream_tcp(id);
+    };
+    auto stream = platform::io::TcpStream::connect(
+        loop_, socket_address(query.upstream.address, query.upstream.port), std::move(callbacks));
+    if (!stream) {
+        ++stats_.upstream_tcp_refused;
+        return;
+    }
+    auto connection = std::make_unique<UpstreamTcp>();
+    connection->stream = std::move(*stream);
+    connection->upstream = query.upstream;
+    connection->opened = loop_.now();
+    // Queued until the connection completes (TcpStream::write contract).
+    if (!connection->stream->write(*framed)) {
+        ++stats_.upstream_tcp_errors;
+        return;
+    }
+    upstream_tcp_.emplace(id, std::move(connection));
+    arm_sweep();
+}
+
+void DnsService::on_upstream_tcp_data(std::uint64_t id, std::span<const std::byte> data) {
+    const auto found = upstream_tcp_.find(id);
+    if (found == upstream_tcp_.end()) {
+        return;
+    }
+    UpstreamTcp& connection = *found->second;
+    std::span<const std::byte> rest = data;
+    while (!rest.empty()) {
+        const std::size_t taken = connection.splitter.feed(rest);
+        rest = rest.subspan(taken);
+        if (auto message = connection.splitter.next()) {
+            // One reply per connection: the forwarder checks id, source and question as for a
+            // datagram. Close first so that a reply that starts more TCP queries finds room.
+            const dns::Upstream from = connection.upstream;
+            const std::vector<std::byte> reply(message->begin(), message->end());
+            close_upstream_tcp(id);
+            engine_.on_upstream_datagram(reply, from, loop_.now(), out_);
+            dispatch();
+            rearm_timer();
+            return;
+        }
+        if (taken == 0) {
+            break;
+        }
+    }
+}
+
+void DnsService::close_upstream_tcp(std::uint64_t id) {
+    const auto found = upstream_tcp_.find(id);
+    if (found == upstream_tcp_.end()) {
+        return;
+    }
+    found->second->stream->close();
+    // May run inside the stream's own callback: keep it alive until the loop returns.
+    upstream_graveyard_.push_back(std::move(found->second));
+    upstream_tcp_.erase(found);
+    if (!reaper_timer_) {
+        reaper_timer_ = loop_.add_timer_after(platform::Duration::zero(), [this] {
+            reaper_timer_.reset();
+            graveyard_.clear();
+            upstream_graveyard_.clear();
         });
     }
 }
@@ -375,6 +471,7 @@ void DnsService::close_tcp(std::uint64_t id) {
         reaper_timer_ = loop_.add_timer_after(platform::Duration::zero(), [this] {
             reaper_timer_.reset();
             graveyard_.clear();
+            upstream_graveyard_.clear();
         });
     }
 }
@@ -391,11 +488,18 @@ void DnsService::sweep_tcp() {
         ++stats_.tcp_idle_closed;
         close_tcp(id);
     }
-    if (!tcp_.empty()) {
-        sweep_timer_ = loop_.add_timer_after(kSweepInterval, [this] {
-            sweep_timer_.reset();
-            sweep_tcp();
-        });
+    std::vector<std::uint64_t> stale;
+    for (const auto& [id, connection] : upstream_tcp_) {
+        if (now - connection->opened >= kUpstreamTcpTimeout) {
+            stale.push_back(id);
+        }
+    }
+    for (const auto id : stale) {
+        ++stats_.upstream_tcp_timed_out;
+        close_upstream_tcp(id);
+    }
+    if (!tcp_.empty() || !upstream_tcp_.empty()) {
+        arm_sweep();
     }
 }
 
@@ -406,7 +510,11 @@ void DnsService::log_statistics() {
     log_.info("tcp connections " + std::to_string(tcp_.size()) + ", refused " +
               std::to_string(stats_.tcp_refused) + ", idle-closed " +
               std::to_string(stats_.tcp_idle_closed) + "; udp answers dropped " +
-              std::to_string(stats_.udp_send_drops));
+              std::to_string(stats_.udp_send_drops) + "; upstream tcp open " +
+              std::to_string(upstream_tcp_.size()) + ", refused " +
+              std::to_string(stats_.upstream_tcp_refused) + ", failed " +
+              std::to_string(stats_.upstream_tcp_errors) + ", timed out " +
+              std::to_string(stats_.upstream_tcp_timed_out));
 }
 
 }  // namespace nfv::dnsvizor::server

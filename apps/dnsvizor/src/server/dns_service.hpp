@@ -7,6 +7,10 @@
 //     `port`; port 0 means no DNS service at all.
 //   * Upstream: one UDP socket per address family on a kernel-chosen port, used for every
 //     upstream server. (`server=...@source` binding is not supported: named warning.)
+//     Queries the forwarder marks over_tcp (the client asked over TCP) go on a new TCP
+//     connection each: one framed query, one framed reply (RFC 1035 §4.2.2), then close. At most
+//     kMaxUpstreamTcp such connections are open (more are dropped and counted; the forwarder's
+//     retry timer tries again); one still open after kUpstreamTcpTimeout is closed.
 //   * TCP: at most max-tcp-connections connections (more are closed at once); each carries any
 //     number of pipelined queries, answered in completion order; a connection idle for
 //     kTcpIdleTimeout is closed; a peer's FIN closes the connection after its answers are out.
@@ -40,12 +44,17 @@
 namespace nfv::dnsvizor::server {
 
 inline constexpr std::chrono::seconds kTcpIdleTimeout{10};
+inline constexpr std::size_t kMaxUpstreamTcp = 64;
+inline constexpr std::chrono::seconds kUpstreamTcpTimeout{10};  // dnsmasq's give-up time
 
 struct DnsServiceStats {
     std::uint64_t udp_send_drops = 0;   // answers lost to a full send queue
     std::uint64_t tcp_refused = 0;      // connections over max-tcp-connections
     std::uint64_t tcp_idle_closed = 0;  // connections closed for idleness
     std::uint64_t local_service_drops = 0;
+    std::uint64_t upstream_tcp_refused = 0;    // over kMaxUpstreamTcp, or connect() failed
+    std::uint64_t upstream_tcp_errors = 0;     // reset, refused, closed before a reply
+    std::uint64_t upstream_tcp_timed_out = 0;  // no reply within kUpstreamTcpTimeout
 };
 
 class DnsService {
@@ -75,6 +84,7 @@ public:
     void clear_cache() { engine_.clear_cache(); }
 
     [[nodiscard]] std::size_t tcp_connections() const { return tcp_.size(); }
+    [[nodiscard]] std::size_t upstream_tcp_connections() const { return upstream_tcp_.size(); }
     [[nodiscard]] const QueryEngine& engine() const { return engine_; }
     [[nodiscard]] const DnsServiceStats& stats() const { return stats_; }
 
@@ -86,6 +96,13 @@ private:
         platform::Instant last_activity;
         std::uint32_t outstanding = 0;
         bool peer_closed = false;
+    };
+
+    struct UpstreamTcp {
+        std::unique_ptr<platform::io::TcpStream> stream;
+        net::dns::TcpFrameSplitter splitter;
+        dns::Upstream upstream;
+        platform::Instant opened;
     };
 
     DnsService(platform::io::EventLoop& loop, const dns::DnsSettings& settings,
@@ -104,6 +121,10 @@ private:
     void dispatch();
     void rearm_timer();
     void sweep_tcp();
+    void arm_sweep();
+    void send_upstream_tcp(const UpstreamQuery& query);
+    void on_upstream_tcp_data(std::uint64_t id, std::span<const std::byte> data);
+    void close_upstream_tcp(std::uint64_t id);
     [[nodiscard]] bool client_allowed(const net::IpAddress& address) const;
 
     platform::io::EventLoop& loop_;
@@ -119,6 +140,8 @@ private:
     std::unique_ptr<platform::io::UdpSocket> upstream6_;
     std::unordered_map<std::uint64_t, std::unique_ptr<TcpConnection>> tcp_;
     std::vector<std::unique_ptr<TcpConnection>> graveyard_;  // closed inside their callbacks
+    std::unordered_map<std::uint64_t, std::unique_ptr<UpstreamTcp>> upstream_tcp_;
+    std::vector<std::unique_ptr<UpstreamTcp>> upstream_graveyard_;
     std::uint64_t next_connection_ = 1;
     std::optional<platform::io::TimerId> engine_timer_;
     std::optional<platform::Instant> engine_deadline_;

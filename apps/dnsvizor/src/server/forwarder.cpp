@@ -87,7 +87,11 @@ void Forwarder::send_to(Pending& pending, std::uint16_t /*id*/, std::size_t inde
     }
     pending.tries[index] = TryState::kSent;
     pending.sent_at[index] = now;
-    out.to_upstreams.push_back(UpstreamQuery{pending.upstreams[index], pending.wire});
+    if (pending.over_tcp) {
+        ++stats_.tcp_queries;
+    }
+    out.to_upstreams.push_back(
+        UpstreamQuery{pending.upstreams[index], pending.wire, pending.over_tcp});
 }
 
 bool Forwarder::forward(const net::dns::Message& query, const ClientAddress& client,
@@ -139,6 +143,7 @@ bool Forwarder::forward(const net::dns::Message& query, const ClientAddress& cli
     pending.wire = std::move(*wire);
     pending.group = group_key(upstreams);
     pending.give_up = now + config_.give_up;
+    pending.over_tcp = client.over_tcp;
     auto& stored = pending_.emplace(*id, std::move(pending)).first->second;
     by_client_.emplace(key, *id);
     ++stats_.forwarded;

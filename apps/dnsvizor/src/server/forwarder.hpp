@@ -18,6 +18,12 @@
 //     after `give_up` (dnsmasq: 10 s).
 //   * A client that repeats a pending query (same address, port and id) is a retry: the query is
 //     re-sent to every server that has not failed, as dnsmasq does.
+//   * Transport: a query that arrived over TCP is forwarded over TCP (dnsmasq 2.90 `tcp_request`
+//     relays TCP queries over TCP), so an answer too big for UDP (RFC 1035 §4.2.1, RFC 7766 §5)
+//     reaches a TCP client whole instead of truncated. UpstreamQuery::over_tcp tells the runtime;
+//     it opens one connection per upstream query (2-byte framing, RFC 1035 §4.2.2) and hands the
+//     one reply message to on_upstream_datagram(), which checks it like a datagram. UDP clients
+//     get a truncated upstream reply as it is (TC, no records), as dnsmasq passes it on.
 #pragma once
 
 #include <chrono>
@@ -65,7 +71,8 @@ struct ForwarderConfig {
 /// A datagram for an upstream server.
 struct UpstreamQuery {
     dns::Upstream upstream;
-    std::vector<std::byte> wire;
+    std::vector<std::byte> wire;  // the DNS message, unframed
+    bool over_tcp = false;        // send on a new TCP connection (framed), not as a datagram
 };
 
 /// A finished forwarded query: the answer for the client (client id restored, EDNS set for the
@@ -98,6 +105,7 @@ struct ForwarderStats {
     std::uint64_t malformed = 0;      // upstream datagrams that did not parse
     std::uint64_t timeouts = 0;       // queries dropped after give_up
     std::uint64_t dropped_limit = 0;  // client queries dropped at max_pending
+    std::uint64_t tcp_queries = 0;    // upstream queries sent over TCP (tries and retries)
 };
 
 /// Per upstream server, as dnsmasq's SIGUSR1 dump shows them.
@@ -152,6 +160,7 @@ private:
         std::string group;
         platform::Instant give_up;
         std::uint32_t generation = 0;
+        bool over_tcp = false;  // forward over TCP (the client asked over TCP)
     };
     struct Deadline {
         platform::Instant at;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "nfv/platform/clock.hpp"
+#include "nfv/platform/io/tcp_listener.hpp"
 #include "nfv/platform/testing/seeded_random.hpp"
 
 #include "fake_resolver.hpp"
@@ -41,6 +42,12 @@ struct Fixture {
     // The fake upstream: answers every A query with 192.0.2.1, TTL 300.
     std::unique_ptr<UdpSocket> upstream;
     int upstream_queries = 0;
+    // The same upstream on TCP (same port): answers "big.example." with 200 A records, which
+    // its UDP side answers with TC and no records, as a real server with EDNS 1232 does.
+    std::unique_ptr<platform::io::TcpListener> upstream_tcp;
+    std::vector<std::unique_ptr<platform::io::TcpStream>> upstream_streams;
+    std::vector<std::unique_ptr<net::dns::TcpFrameSplitter>> upstream_splitters;
+    int upstream_tcp_queries = 0;
     // The client.
     std::unique_ptr<UdpSocket> client;
     std::vector<net::dns::Message> replies;
@@ -59,6 +66,15 @@ struct Fixture {
         upstream = std::move(*up);
         resolver.upstreams = {dns::Upstream{*net::IpAddress::parse("127.0.0.1"),
                                             upstream->local_address().port(), ""}};
+        auto listener = platform::io::TcpListener::listen(
+            *loop, upstream->local_address(), {},
+            [this](platform::io::UniqueFd fd, const SocketAddress&) {
+                accept_upstream(std::move(fd));
+            });
+        EXPECT_TRUE(listener);
+        if (listener) {
+            upstream_tcp = std::move(*listener);
+        }
         auto c = UdpSocket::bind(*loop, *SocketAddress::parse("127.0.0.1", 0), {},
                                  [this](std::span<const ReceivedDatagram> batch) {
                                      for (const auto& d : batch) {
@@ -70,16 +86,53 @@ struct Fixture {
         settings.listen.listen_addresses = {*net::IpAddress::parse("127.0.0.1")};
     }
 
+    static net::dns::Message upstream_answer(const net::dns::Message& q, bool over_tcp) {
+        const auto owner = q.questions[0].name.to_text();
+        if (owner != "big.example.") {
+            return test::response(q.questions[0], net::dns::Rcode::kNoError,
+                                  {test::a_record(owner, 300, {192, 0, 2, 1})}, {}, q.header.id);
+        }
+        auto r = test::response(q.questions[0], net::dns::Rcode::kNoError, {}, {}, q.header.id);
+        if (!over_tcp) {
+            r.header.tc = true;
+            return r;
+        }
+        for (int i = 0; i < 200; ++i) {
+            r.answers.push_back(
+                test::a_record(owner, 300, {10, 1, 0, static_cast<std::uint8_t>(i)}));
+        }
+        return r;
+    }
+
     void answer_upstream(const ReceivedDatagram& d) {
         ++upstream_queries;
         auto q = test::parse(d.payload);
         if (q.questions.empty()) {
             return;
         }
-        auto r = test::response(
-            q.questions[0], net::dns::Rcode::kNoError,
-            {test::a_record(q.questions[0].name.to_text(), 300, {192, 0, 2, 1})}, {}, q.header.id);
-        (void)upstream->send_to(d.peer, test::wire(r));
+        (void)upstream->send_to(d.peer, test::wire(upstream_answer(q, false)));
+    }
+
+    void accept_upstream(platform::io::UniqueFd fd) {
+        const std::size_t index = upstream_streams.size();
+        upstream_splitters.push_back(std::make_unique<net::dns::TcpFrameSplitter>());
+        platform::io::TcpCallbacks callbacks;
+        callbacks.on_data = [this, index](std::span<const std::byte> data) {
+            auto& splitter = *upstream_splitters[index];
+            (void)splitter.feed(data);
+            while (auto message = splitter.next()) {
+                ++upstream_tcp_queries;
+                auto q = test::parse(*message);
+                if (q.questions.empty()) {
+                    return;
+                }
+                auto framed = net::dns::frame_tcp(test::wire(upstream_answer(q, true)));
+                ASSERT_TRUE(framed);
+                (void)upstream_streams[index]->write(*framed);
+            }
+        };
+        upstream_streams.push_back(
+            platform::io::TcpStream::adopt(*loop, std::move(fd), std::move(callbacks)));
     }
 
     bool start() {
@@ -189,6 +242,44 @@ TEST(DnsService, AnswersPipelinedQueriesOnOneTcpConnection) {
     std::sort(ids.begin(), ids.end());
     EXPECT_EQ(ids, (std::vector<std::uint16_t>{11, 12, 13}));
     EXPECT_EQ(f.service->tcp_connections(), 1U);
+}
+
+TEST(DnsService, TcpQueryIsForwardedOverTcpAndTheClientGetsTheWholeAnswer) {
+    Fixture f;
+    ASSERT_TRUE(f.start());
+    // Over UDP the upstream truncates: the UDP client gets TC and no records (as from dnsmasq).
+    f.ask(test::query(test::question("big.example."), 21));
+    ASSERT_TRUE(f.run_until([&] { return f.replies.size() == 1; }));
+    EXPECT_TRUE(f.replies[0].header.tc);
+    EXPECT_TRUE(f.replies[0].answers.empty());
+    EXPECT_EQ(f.upstream_tcp_queries, 0);
+    // Over TCP the query goes to the upstream over TCP and all 200 records come back.
+    TcpClient tcp(*f.loop, f.service->tcp_addresses().at(0));
+    auto framed = net::dns::frame_tcp(test::wire(test::query(test::question("big.example."), 22)));
+    ASSERT_TRUE(framed);
+    ASSERT_TRUE(tcp.stream->write(*framed));
+    ASSERT_TRUE(f.run_until([&] { return tcp.answers.size() == 1; }));
+    EXPECT_EQ(tcp.answers[0].header.id, 22);
+    EXPECT_FALSE(tcp.answers[0].header.tc);
+    EXPECT_EQ(tcp.answers[0].answers.size(), 200U);
+    EXPECT_EQ(f.upstream_tcp_queries, 1);
+    EXPECT_EQ(f.upstream_queries, 1);  // the UDP asking only
+    // One connection per upstream query, closed once its reply is in.
+    ASSERT_TRUE(f.run_until([&] { return f.service->upstream_tcp_connections() == 0; }));
+    EXPECT_EQ(f.service->stats().upstream_tcp_errors, 0U);
+}
+
+TEST(DnsService, UpstreamTcpConnectFailureIsCountedAndTheQueryTimesOutQuietly) {
+    Fixture f;
+    f.upstream_tcp.reset();  // nothing listens on the upstream's TCP port any more
+    ASSERT_TRUE(f.start());
+    TcpClient tcp(*f.loop, f.service->tcp_addresses().at(0));
+    auto framed = net::dns::frame_tcp(test::wire(test::query(test::question("gone.example."), 3)));
+    ASSERT_TRUE(framed);
+    ASSERT_TRUE(tcp.stream->write(*framed));
+    ASSERT_TRUE(f.run_until([&] { return f.service->stats().upstream_tcp_errors >= 1; }));
+    EXPECT_TRUE(tcp.answers.empty());
+    EXPECT_EQ(f.upstream_queries, 0);  // never fell back to UDP
 }
 
 TEST(DnsService, TcpConnectionsBeyondTheLimitAreClosed) {

@@ -88,6 +88,50 @@ TEST(Forwarder, SendsFreshIdAndRestoresClientId) {
     EXPECT_EQ(h.forwarder->pending(), 0U);
 }
 
+TEST(Forwarder, QueryFromATcpClientIsForwardedOverTcpAndItsReplyAnswersWhole) {
+    Harness h;
+    ClientAddress tcp_client = client();
+    tcp_client.over_tcp = true;
+    tcp_client.connection = 7;
+    ASSERT_TRUE(h.ask(test::query(question("big.example."), 0x77), tcp_client));
+    ASSERT_EQ(h.out.to_upstreams.size(), 1U);
+    EXPECT_TRUE(h.out.to_upstreams[0].over_tcp);
+    EXPECT_EQ(h.forwarder->stats().tcp_queries, 1U);
+    // A reply larger than any UDP size: the TCP client gets all of it.
+    std::vector<net::dns::ResourceRecord> many;
+    for (int i = 0; i < 200; ++i) {
+        many.push_back(a_record(
+            "big.example.", 60,
+            {10, 0, static_cast<std::uint8_t>(i / 256), static_cast<std::uint8_t>(i % 256)}));
+    }
+    h.reply(h.sent(), h.servers[0], Rcode::kNoError, many);
+    ASSERT_EQ(h.out.answers.size(), 1U);
+    EXPECT_EQ(h.out.answers[0].client, tcp_client);
+    EXPECT_EQ(h.out.answers[0].reply.header.id, 0x77);
+    EXPECT_EQ(h.out.answers[0].reply.answers.size(), 200U);
+    EXPECT_EQ(h.out.answers[0].size_limit, net::dns::kMaxMessageSize);
+}
+
+TEST(Forwarder, TcpQueryRetriesAndServerMovesStayOnTcpWhileUdpQueriesStayOnUdp) {
+    Harness h;
+    ClientAddress tcp_client = client();
+    tcp_client.over_tcp = true;
+    tcp_client.connection = 3;
+    ASSERT_TRUE(h.ask(test::query(question("t.example."), 1), tcp_client));
+    const auto first = h.sent();
+    h.reply(first, h.servers[0], Rcode::kRefused);
+    ASSERT_EQ(h.out.to_upstreams.size(), 1U);
+    EXPECT_TRUE(h.out.to_upstreams[0].over_tcp);
+    EXPECT_EQ(h.out.to_upstreams[0].upstream, h.servers[1]);
+    h.tick(h.config.retry_interval);
+    ASSERT_EQ(h.out.to_upstreams.size(), 1U);
+    EXPECT_TRUE(h.out.to_upstreams[0].over_tcp);
+    ASSERT_TRUE(h.ask(test::query(question("u.example."), 2), client(40001)));
+    ASSERT_EQ(h.out.to_upstreams.size(), 1U);
+    EXPECT_FALSE(h.out.to_upstreams[0].over_tcp);
+    EXPECT_EQ(h.forwarder->stats().tcp_queries, 3U);
+}
+
 TEST(Forwarder, UpstreamIdsAreRandomAndDistinct) {
     Harness h;
     std::set<std::uint16_t> ids;
