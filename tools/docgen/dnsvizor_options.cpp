@@ -35,8 +35,9 @@ std::string_view dnsvizor_status_text(const dv::OptionSpec& spec) {
 // What the DHCP side does with a DHCP-group option, asked of the real option mapper
 // (dhcp::map_dhcp_options) with the option alone and no value: the mapper refuses unsupported
 // options by name ("not supported yet (...)", "unsupported DHCP option") and warns about the ones
-// it ignores whatever their value; any other outcome (accepted, or a complaint about the missing
-// value) means the mapper interprets the option.
+// it ignores whatever their value ("... not supported yet; ignored"); any other outcome
+// (accepted, or a complaint about the missing value or an absent file) means the mapper
+// interprets the option, so the result does not depend on the host the docs are built on.
 struct DhcpProbe {
     std::string_view status;
     std::string note;  // the mapper's message, "" when implemented
@@ -56,8 +57,13 @@ DhcpProbe probe_dhcp(const dv::OptionSpec& spec) {
         }
         return {"dhcp: implemented", ""};
     }
-    if (!mapped->warnings.empty()) {
-        return {"dhcp: warning, no effect", strip(mapped->warnings.front())};
+    // Only the mapper's "not supported" warnings mean "ignored"; another warning is about the
+    // missing value or the host (e.g. a file the option reads is absent here), not the option.
+    for (const auto& warning : mapped->warnings) {
+        const std::string message = strip(warning);
+        if (message.find("not supported") != std::string::npos) {
+            return {"dhcp: warning, no effect", message};
+        }
     }
     return {"dhcp: implemented", ""};
 }
