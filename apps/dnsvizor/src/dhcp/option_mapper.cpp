@@ -8,6 +8,7 @@
 #include "nfv/net/cidr.hpp"
 #include "nfv/net/ip_address.hpp"
 
+#include "dhcp/host_files.hpp"
 #include "dhcp/lease_file.hpp"
 #include "dhcp/option_values.hpp"
 
@@ -22,13 +23,12 @@ constexpr std::string_view kIpv6Warning = "DHCPv6/RA is not supported yet; ignor
 
 // Options that change who gets served or which address: ignoring them would hand out leases the
 // user did not intend, so they stop the start.
-constexpr std::array<std::string_view, 22> kUnsupportedErrors{
-    "dhcp-ignore",      "dhcp-hostsfile", "dhcp-hostsdir",       "dhcp-optsfile",
-    "dhcp-optsdir",     "dhcp-script",    "dhcp-luascript",      "dhcp-proxy",
-    "dhcp-relay",       "dhcp-mac",       "dhcp-match",          "dhcp-vendorclass",
-    "dhcp-userclass",   "dhcp-circuitid", "dhcp-remoteid",       "dhcp-subscrid",
-    "tag-if",           "shared-network", "dhcp-alternate-port", "bootp-dynamic",
-    "dhcp-ignore-clid", "read-ethers",
+constexpr std::array<std::string_view, 19> kUnsupportedErrors{
+    "dhcp-ignore",         "dhcp-optsfile",    "dhcp-optsdir",     "dhcp-script",
+    "dhcp-luascript",      "dhcp-proxy",       "dhcp-relay",       "dhcp-mac",
+    "dhcp-match",          "dhcp-vendorclass", "dhcp-userclass",   "dhcp-circuitid",
+    "dhcp-remoteid",       "dhcp-subscrid",    "tag-if",           "shared-network",
+    "dhcp-alternate-port", "bootp-dynamic",    "dhcp-ignore-clid",
 };
 
 // Options that only refine details: we run without them and say so.
@@ -208,7 +208,9 @@ bool legal_host_name(std::string_view name) {
     });
 }
 
-Result<void, std::string> map_host(const RawOption& option, DhcpImport& out) {
+}  // namespace
+
+Result<void, std::string> map_dhcp_host(const RawOption& option, DhcpImport& out) {
     StaticHost host;
     for (const std::string_view field : split_commas(option.value)) {
         if (field.empty())
@@ -265,6 +267,8 @@ Result<void, std::string> map_host(const RawOption& option, DhcpImport& out) {
     out.settings.hosts.push_back(std::move(host));
     return {};
 }
+
+namespace {
 
 struct DomainRule {
     std::string domain;
@@ -335,7 +339,19 @@ Result<void, std::string> map_one(const RawOption& option, DhcpImport& out,
     if (name == "dhcp-range")
         return map_range(option, out);
     if (name == "dhcp-host")
-        return map_host(option, out);
+        return map_dhcp_host(option, out);
+    if (name == "dhcp-hostsfile" || name == "dhcp-hostsdir") {
+        if (option.value.empty())
+            return fail(option, "missing parameter (a file or directory name)");
+        out.host_sources.push_back({name, option.value});
+        return {};
+    }
+    if (name == "read-ethers") {
+        if (auto checked = expect_flag(option); !checked)
+            return checked;
+        out.host_sources.push_back({name, std::string(kEthersFile)});
+        return {};
+    }
     if (name == "dhcp-option" || name == "dhcp-option-force") {
         auto parsed = parse_dhcp_option_line(option.value, name == "dhcp-option-force");
         if (!parsed)
@@ -453,6 +469,8 @@ Result<DhcpImport, std::string> map_dhcp_options(std::span<const config::RawOpti
         if (auto mapped = map_one(option, out, rules); !mapped)
             return Unexpected(mapped.error());
     }
+    out.config_host_count = out.settings.hosts.size();
+    reload_host_sources(out, out.warnings);
     // domain=dom,range applies to the ranges inside that range; the first matching rule wins.
     for (auto& range : out.settings.ranges) {
         for (const auto& rule : rules) {

@@ -11,11 +11,12 @@
 //   dhcp-ignore=tag:t[,tag:t]  (no answer for clients matching all the tags),
 //   dhcp-authoritative, dhcp-rapid-commit, dhcp-sequential-ip, dhcp-lease-max=N,
 //   domain=dom[,range], dhcp-leasefile=path, leasefile-ro, log-dhcp, quiet-dhcp, no-ping,
+//   dhcp-hostsfile, dhcp-hostsdir, read-ethers (host_files.hpp),
 //   no-dhcp-interface=if and no-dhcpv4-interface=if (the runtime serves no DHCP there; DNS
 //   still does).
 // DHCPv6 ranges, option6:, enable-ra, ra-param and no-dhcpv6-interface become the warning
 // "DHCPv6/RA is not supported yet; ignored". Every other DHCP option is either a named error
-// (options whose absence would change who gets which address, e.g. dhcp-hostsfile, dhcp-mac,
+// (options whose absence would change who gets which address, e.g. dhcp-mac,
 // dhcp-script) or a named warning (options that only change details, e.g. dhcp-broadcast,
 // dhcp-fqdn).
 //
@@ -49,6 +50,14 @@ struct DhcpImport {
     bool no_ping = false;                         // no-ping (we never ping; kept for reporting)
     std::vector<std::string> no_dhcp_interfaces;  // no-dhcp-interface=: DNS only there
     bool ipv6_requested = false;                  // some DHCPv6/RA option was present (and ignored)
+    // dhcp-hostsfile / dhcp-hostsdir / read-ethers sources, reread on SIGHUP (host_files.hpp),
+    // and how many of settings.hosts come from dhcp-host lines (the file hosts follow them).
+    struct HostSource {
+        std::string option;  // "dhcp-hostsfile", "dhcp-hostsdir" or "read-ethers"
+        std::string path;
+    };
+    std::vector<HostSource> host_sources;
+    std::size_t config_host_count = 0;
     std::vector<std::string> warnings;
 
     /// True when at least one IPv4 dhcp-range is configured (the server should run).
@@ -59,6 +68,11 @@ struct DhcpImport {
 /// option. Never throws.
 [[nodiscard]] Result<DhcpImport, std::string> map_dhcp_options(
     std::span<const config::RawOption> options);
+
+/// Maps one dhcp-host value (`option.value`) into out.settings.hosts; the error names file, line
+/// and option. Also used for the lines of dhcp-hostsfile / dhcp-hostsdir / read-ethers.
+[[nodiscard]] Result<void, std::string> map_dhcp_host(const config::RawOption& option,
+                                                      DhcpImport& out);
 
 /// "file:line" or "command line argument N", for messages.
 [[nodiscard]] std::string describe_location(const config::SourceLocation& where);

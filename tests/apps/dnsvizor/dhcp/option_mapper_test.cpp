@@ -382,7 +382,7 @@ TEST(DhcpOptionMapper, FlagWithValueAndBadNumbersAreErrors) {
 TEST(DhcpOptionMapper, UnsupportedOptionsAreNamedErrorsOrWarnings) {
     const auto e = map_error({opt("dhcp-mac", "set:phone,3c:07:54:*:*:*", 4)});
     EXPECT_EQ(e.rfind("/etc/dnsmasq.conf:4: dhcp-mac: not supported yet", 0), 0U) << e;
-    EXPECT_NE(map_error({opt("dhcp-hostsfile", "/etc/hosts.dhcp")}).find("dhcp-hostsfile"),
+    EXPECT_NE(map_error({opt("dhcp-optsfile", "/etc/opts.dhcp")}).find("dhcp-optsfile"),
               std::string::npos);
     EXPECT_NE(map_error({opt("dhcp-frobnicate", "1")}).find("unsupported DHCP option"),
               std::string::npos);
