@@ -20,7 +20,8 @@
 #   down  the same with -R, server -> client
 # Gbit/s is iperf3's receiver figure (sum_received). CPU s/GB: utime+stime of the client process
 # (/proc/PID/stat, fields 14+15, all threads) before and after each run, divided by the bytes
-# received. Ping under load: `ping -i 0.2` through the tunnel to 10.8.79.1 for 8 s, started
+# received; the same for the openvpn server process (the same program in both cases, shown to
+# tell whether one client makes the server work harder). Ping under load: `ping -i 0.2` through the tunnel to 10.8.79.1 for 8 s, started
 # once the iperf3 TCP stream is established; the average RTT is reported.
 # iperf3, ping and both VPN ends share the machine's cores, as in issue 7's figures.
 # Usage: sudo bench/vpn.sh   (NFV_BUILD_DIR selects the build; default build/release)
@@ -114,11 +115,12 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 _stream_up() { nfv_in "$cli" ss -Htn state established '( dport = :5201 )' | grep -q .; }
 
 # measure PID DIR: one iperf3 run (DIR up|down) with ping alongside; prints
-# "gbit_s cpu_s_per_gb ping_avg_ms".
+# "gbit_s client_cpu_s_per_gb ping_avg_ms server_cpu_s_per_gb tcp_retransmits".
 measure() {
-  local pid=$1 dir=$2 flag="" before after json ping_out
+  local pid=$1 dir=$2 flag="" before after sbefore safter json ping_out
   [ "$dir" = down ] && flag=-R
   before=$(cpu_ticks "$pid")
+  sbefore=$(cpu_ticks "$server_pid")
   # shellcheck disable=SC2086
   nfv_in "$cli" iperf3 -c 10.8.79.1 -p 5201 -t "$SECONDS_PER_RUN" -J $flag >"$NFV_TMP/iperf.json" &
   local iperf_pid=$!
@@ -126,13 +128,16 @@ measure() {
   ping_out=$(nfv_in "$cli" ping -q -c 40 -i 0.2 -W 2 10.8.79.1 || true)
   wait "$iperf_pid" || nfv_fail "iperf3 $dir failed: $(cat "$NFV_TMP/iperf.json")"
   after=$(cpu_ticks "$pid")
-  json=$(jq -r '.end.sum_received | "\(.bits_per_second) \(.bytes)"' "$NFV_TMP/iperf.json")
+  safter=$(cpu_ticks "$server_pid")
+  json=$(jq -r '"\(.end.sum_received.bits_per_second) \(.end.sum_received.bytes) \(.end.sum_sent.retransmits // 0)"' \
+    "$NFV_TMP/iperf.json")
   local ping_avg
   ping_avg=$(awk -F'/' '/^rtt/ {print $5}' <<<"$ping_out")
   [ -n "$ping_avg" ] || ping_avg=nan
-  read -r bps bytes <<<"$json"
-  awk -v bps="$bps" -v bytes="$bytes" -v b="$before" -v a="$after" -v hz="$TICKS" -v p="$ping_avg" \
-    'BEGIN { printf "%.3f %.2f %s\n", bps / 1e9, bytes == 0 ? 0 : (a - b) / hz / (bytes / 1e9), p }'
+  read -r bps bytes retr <<<"$json"
+  awk -v bps="$bps" -v bytes="$bytes" -v b="$before" -v a="$after" -v sb="$sbefore" -v sa="$safter" \
+    -v hz="$TICKS" -v p="$ping_avg" -v r="$retr" 'BEGIN { gb = bytes / 1e9; if (gb == 0) gb = 1e-12
+      printf "%.3f %.2f %s %.2f %s\n", bps / 1e9, (a - b) / hz / gb, p, (sa - sb) / hz / gb, r }'
 }
 
 declare -A res
@@ -145,11 +150,12 @@ for cipher in "${CIPHERS[@]}"; do
       start_client "$who" "$cipher" "client-$who-$cipher-$round"
       for dir in up down; do
         measure "$CLIENT_PID" "$dir" >"$NFV_TMP/measure.txt"
-        read -r gbit cpu ping_ms <"$NFV_TMP/measure.txt"
+        read -r gbit cpu ping_ms scpu retr <"$NFV_TMP/measure.txt"
         res[$who-$cipher-$dir-gbit]+=" $gbit"
         res[$who-$cipher-$dir-cpu]+=" $cpu"
         res[$who-$cipher-$dir-ping]+=" $ping_ms"
-        nfv_log "$cipher round $round $who $dir: $gbit Gbit/s, $cpu CPU s/GB, ping $ping_ms ms"
+        res[$who-$cipher-$dir-scpu]+=" $scpu"
+        nfv_log "$cipher round $round $who $dir: $gbit Gbit/s, client $cpu CPU s/GB, server $scpu CPU s/GB, ping $ping_ms ms, $retr TCP retransmits"
       done
       stop_client "$CLIENT_PID"
     done
@@ -173,5 +179,7 @@ for cipher in "${CIPHERS[@]}"; do
       "$(median "${res[ref-$cipher-$dir-cpu]}")" s/GB lower
     bench_report "$short $dir ping" "$(median "${res[ours-$cipher-$dir-ping]}")" \
       "$(median "${res[ref-$cipher-$dir-ping]}")" ms lower
+    bench_report "$short $dir server cpu" "$(median "${res[ours-$cipher-$dir-scpu]}")" \
+      "$(median "${res[ref-$cipher-$dir-scpu]}")" s/GB lower
   done
 done
