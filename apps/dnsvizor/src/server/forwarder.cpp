@@ -125,10 +125,20 @@ bool Forwarder::forward(const net::dns::Message& query, const ClientAddress& cli
     net::dns::Message upstream_query = query;
     upstream_query.header.id = *id;
     upstream_query.header.qr = false;
-    net::dns::Edns edns = query.edns.value_or(net::dns::Edns{});
-    edns.udp_payload_size = config_.edns_packet_max;
-    edns.extended_rcode = 0;
-    upstream_query.edns = edns;
+    // EDNS towards the upstream as dnsmasq 2.90 `forward_query` sends it: the client's OPT is
+    // passed on (its size, RFC 6891 §6.2.5: below 512 counts as 512), and a query without
+    // EDNS goes without EDNS, so an answer too big for the client's size comes back truncated
+    // from the upstream and is passed on as such. We cap the size at edns-packet-max, the size
+    // of our receive buffers (dnsmasq reads into an edns-packet-max buffer too).
+    if (query.edns) {
+        net::dns::Edns edns = *query.edns;
+        edns.udp_payload_size = static_cast<std::uint16_t>(
+            net::dns::effective_udp_limit(query, config_.edns_packet_max));
+        edns.extended_rcode = 0;
+        upstream_query.edns = edns;
+    } else {
+        upstream_query.edns.reset();
+    }
     auto wire = net::dns::serialize(upstream_query);
     if (!wire) {
         return false;

@@ -1,5 +1,6 @@
 // Forwarding of client queries to upstream servers (dnsmasq 2.90 `forward.c` behaviour;
 // query id randomisation against spoofing, RFC 5452 §4 and §9.1; EDNS RFC 6891 §6.2.5).
+// EDNS upstream: the client's OPT and size (capped at edns_packet_max), or none, as dnsmasq.
 //
 // Sans-I/O: the runtime hands in parsed client queries, upstream datagrams and `now`; the
 // forwarder returns datagrams to send upstream and completed answers for clients.
@@ -61,7 +62,8 @@ enum class ForwardMode : std::uint8_t { kLastGood, kStrictOrder, kAllServers };
 struct ForwarderConfig {
     ForwardMode mode = ForwardMode::kLastGood;
     std::uint32_t max_pending = 150;       // dns-forward-max
-    std::uint16_t edns_packet_max = 1232;  // advertised upstream, cap towards clients
+    std::uint16_t edns_packet_max = 1232;  // cap of the client's size passed upstream and
+                                           // towards clients
     platform::Duration retry_interval = std::chrono::seconds(1);
     platform::Duration give_up = std::chrono::seconds(10);
     std::uint32_t probe_every_queries = 50;                     // FORWARD_TEST

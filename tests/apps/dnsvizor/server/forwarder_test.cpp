@@ -74,8 +74,7 @@ TEST(Forwarder, SendsFreshIdAndRestoresClientId) {
     const auto up = h.sent();
     EXPECT_EQ(up.questions, q.questions);
     EXPECT_TRUE(up.header.rd);
-    ASSERT_TRUE(up.edns);
-    EXPECT_EQ(up.edns->udp_payload_size, 1232);
+    EXPECT_FALSE(up.edns);  // the client sent no EDNS: neither do we (dnsmasq 2.90)
     h.reply(up, h.servers[0], Rcode::kNoError, {a_record("www.example.com.", 60, {192, 0, 2, 1})});
     ASSERT_EQ(h.out.answers.size(), 1U);
     const auto& answer = h.out.answers[0];
@@ -130,6 +129,41 @@ TEST(Forwarder, TcpQueryRetriesAndServerMovesStayOnTcpWhileUdpQueriesStayOnUdp) 
     ASSERT_EQ(h.out.to_upstreams.size(), 1U);
     EXPECT_FALSE(h.out.to_upstreams[0].over_tcp);
     EXPECT_EQ(h.forwarder->stats().tcp_queries, 3U);
+}
+
+TEST(Forwarder, ClientsEdnsSizeIsPassedUpstreamCappedAtEdnsPacketMax) {
+    Harness h;
+    const auto with_size = [](std::uint16_t size, bool dnssec_ok) {
+        auto q = test::query(question("s.example."), size);
+        net::dns::Edns edns;
+        edns.udp_payload_size = size;
+        edns.dnssec_ok = dnssec_ok;
+        q.edns = edns;
+        return q;
+    };
+    ASSERT_TRUE(h.ask(with_size(512, false), client(1)));
+    ASSERT_TRUE(h.sent().edns);
+    EXPECT_EQ(h.sent().edns->udp_payload_size, 512);
+    ASSERT_TRUE(h.ask(with_size(100, true), client(2)));  // RFC 6891 §6.2.5: counts as 512
+    EXPECT_EQ(h.sent().edns->udp_payload_size, 512);
+    EXPECT_TRUE(h.sent().edns->dnssec_ok);
+    ASSERT_TRUE(h.ask(with_size(4096, false), client(3)));
+    EXPECT_EQ(h.sent().edns->udp_payload_size, 1232);  // edns-packet-max
+    ASSERT_TRUE(h.ask(with_size(1000, false), client(4)));
+    EXPECT_EQ(h.sent().edns->udp_payload_size, 1000);
+}
+
+TEST(Forwarder, TruncatedUpstreamReplyForAUdpClientIsPassedOnWithTc) {
+    Harness h;
+    ASSERT_TRUE(h.ask(test::query(question("many.example."), 9)));
+    const auto up = h.sent();
+    auto r = test::response(up.questions.at(0), Rcode::kNoError, {}, {}, up.header.id);
+    r.header.tc = true;
+    h.out.clear();
+    h.forwarder->on_upstream_datagram(test::wire(r), h.servers[0], h.clock.now(), h.out);
+    ASSERT_EQ(h.out.answers.size(), 1U);
+    EXPECT_TRUE(h.out.answers[0].reply.header.tc);
+    EXPECT_TRUE(h.out.to_upstreams.empty());  // no TCP retry for a UDP client (dnsmasq 2.90)
 }
 
 TEST(Forwarder, UpstreamIdsAreRandomAndDistinct) {
