@@ -3,115 +3,10 @@
 #include <algorithm>
 
 #include "proto/data_channel.hpp"
-#include "proto/static_key.hpp"
-#include "proto/tls_auth.hpp"
-#include "proto/tls_crypt.hpp"
-#include "proto/tls_crypt_v2.hpp"
+#include "setup/key_material.hpp"
 
 namespace nfv::vpn::client {
 namespace {
-
-std::string resolve_path(const config::VpnConfig& config, const std::string& path) {
-    if (config.cd.empty() || path.empty() || path.front() == '/') {
-        return path;
-    }
-    return config.cd + "/" + path;
-}
-
-Result<std::string, std::string> material(const config::VpnConfig& config,
-                                          const config::FileOrInline& source,
-                                          std::string_view directive, config::FileReader& reader) {
-    if (source.is_inline) {
-        return source.inline_text;
-    }
-    auto text = reader.read(resolve_path(config, source.path));
-    if (!text) {
-        return Unexpected(std::string(directive) + " " + source.path + ": " + text.error() + " (" +
-                          source.origin.file + ":" + std::to_string(source.origin.line) + ")");
-    }
-    return std::move(*text);
-}
-
-proto::KeyDirection key_direction(const config::VpnConfig& config) {
-    const auto direction =
-        config.control_key.direction ? config.control_key.direction : config.key_direction;
-    if (!direction) {
-        return proto::KeyDirection::kBidirectional;
-    }
-    switch (*direction) {
-        case config::KeyDirection::kNormal:
-            return proto::KeyDirection::kNormal;
-        case config::KeyDirection::kInverse:
-            return proto::KeyDirection::kInverse;
-        case config::KeyDirection::kBidirectional:
-            break;
-    }
-    return proto::KeyDirection::kBidirectional;
-}
-
-Result<proto::ControlWrap, std::string> control_wrap(const config::VpnConfig& config,
-                                                     config::FileReader& reader) {
-    proto::ReplayWindowConfig replay;
-    // The control-channel wrap keeps the --replay-window backtrack over TCP too: openvpn 2.6
-    // initialises its TLS_WRAP packet_id with replay_window/replay_time whatever the transport
-    // (its TCP server logs "PID_TEST [TLS_WRAP] ... r=[..,64,15,..]"), and a tls-crypt-v2 peer's
-    // ids start at EARLY_NEG_START + 1, which strict (id == 1 first) TCP ordering would reject.
-    replay.seq_backtrack = config.replay_window;
-    replay.time_backtrack = std::chrono::seconds(config.replay_window_seconds);
-    const auto& key = config.control_key;
-    switch (key.wrap) {
-        case config::ControlWrap::kNone:
-            return proto::ControlWrap();
-        case config::ControlWrap::kTlsCryptV2: {
-            auto text = material(config, key.key, "tls-crypt-v2", reader);
-            if (!text) {
-                return Unexpected(text.error());
-            }
-            auto client_key = proto::TlsCryptV2ClientKey::parse(*text);
-            if (!client_key) {
-                return Unexpected(std::string(
-                    "tls-crypt-v2: not a valid OpenVPN tls-crypt-v2 client key (a server key, a "
-                    "truncated file or bad base64)"));
-            }
-            auto crypt = proto::TlsCrypt::create(client_key->key(), /*is_server=*/false);
-            if (!crypt) {
-                return Unexpected(std::string("tls-crypt-v2: cannot initialise the key"));
-            }
-            const auto wkc = client_key->wkc();
-            proto::ControlWrap wrap(std::move(*crypt), replay, {wkc.begin(), wkc.end()});
-            wrap.set_original_key(client_key->key());
-            return wrap;
-        }
-        case config::ControlWrap::kTlsAuth:
-        case config::ControlWrap::kTlsCrypt:
-            break;
-    }
-    const char* directive = key.wrap == config::ControlWrap::kTlsAuth ? "tls-auth" : "tls-crypt";
-    auto text = material(config, key.key, directive, reader);
-    if (!text) {
-        return Unexpected(text.error());
-    }
-    auto parsed = proto::StaticKey::parse(*text);
-    if (!parsed) {
-        return Unexpected(std::string(directive) + ": not an OpenVPN static key");
-    }
-    if (key.wrap == config::ControlWrap::kTlsAuth) {
-        auto auth = proto::TlsAuth::create(*parsed, key_direction(config), config.auth);
-        if (!auth) {
-            return Unexpected("tls-auth: digest '" + config.auth + "' is not available");
-        }
-        proto::ControlWrap wrap(std::move(*auth), replay);
-        wrap.set_original_key(*parsed);
-        return wrap;
-    }
-    auto crypt = proto::TlsCrypt::create(*parsed, /*is_server=*/false);
-    if (!crypt) {
-        return Unexpected(std::string("tls-crypt: cannot initialise the key"));
-    }
-    proto::ControlWrap wrap(std::move(*crypt), replay);
-    wrap.set_original_key(*parsed);
-    return wrap;
-}
 
 Result<std::optional<proto::UserPass>, std::string> credentials(const config::VpnConfig& config,
                                                                 config::FileReader& reader) {
@@ -124,7 +19,7 @@ Result<std::optional<proto::UserPass>, std::string> credentials(const config::Vp
             "auth-user-pass without a file: nfv-vpn cannot prompt; give a file with the "
             "username and password lines"));
     }
-    auto text = material(config, auth.credentials, "auth-user-pass", reader);
+    auto text = setup::read_material(config, auth.credentials, "auth-user-pass", reader);
     if (!text) {
         return Unexpected(text.error());
     }
@@ -196,9 +91,9 @@ Result<ClientMaterials, std::string> prepare_client(const config::VpnConfig& con
                                                     config::FileReader& reader,
                                                     std::string_view version) {
     ClientMaterials out;
-    auto ca = material(config, config.ca, "ca", reader);
-    auto cert = material(config, config.cert, "cert", reader);
-    auto key = material(config, config.key, "key", reader);
+    auto ca = setup::read_material(config, config.ca, "ca", reader);
+    auto cert = setup::read_material(config, config.cert, "cert", reader);
+    auto key = setup::read_material(config, config.key, "key", reader);
     for (auto* result : {&ca, &cert, &key}) {
         if (!*result) {
             return Unexpected(result->error());
@@ -215,7 +110,7 @@ Result<ClientMaterials, std::string> prepare_client(const config::VpnConfig& con
     out.tls.cert_pem = *cert;
     out.tls.key_pem = *key;
     if (!config.extra_certs.empty()) {
-        auto extra = material(config, config.extra_certs, "extra-certs", reader);
+        auto extra = setup::read_material(config, config.extra_certs, "extra-certs", reader);
         if (!extra) {
             return Unexpected(extra.error());
         }
@@ -246,7 +141,7 @@ Result<ClientMaterials, std::string> prepare_client(const config::VpnConfig& con
     if (!config.tls_version_max.empty()) {
         out.tls.max_protocol_version = tls_version(config.tls_version_max);
     }
-    auto wrap = control_wrap(config, reader);
+    auto wrap = setup::load_control_wrap(config, reader, setup::Role::kClient);
     if (!wrap) {
         return Unexpected(wrap.error());
     }
