@@ -158,6 +158,7 @@ bool apply_server_directive(const Directive& d, VpnConfig& config, DirectiveCont
     } else if (name == "status-version") {
         set_number(d, 0, server.status_version, context, 1, 3);
     } else if (name == "management") {
+        context.warning(d, "the management interface is not implemented yet (no socket is opened)");
         server.management_address = d.args[0];
         server.management_port = d.args[1];
         if (d.args[1] != "unix") {

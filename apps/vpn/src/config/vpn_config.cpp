@@ -356,6 +356,7 @@ bool apply_process_directive(const Directive& d, VpnConfig& config, DirectiveCon
         config.writepid = d.args[0];
     } else if (name == "status") {
         config.status = d.args[0];
+        context.warning(d, "the status file is not written yet (the directive has no effect)");
         if (d.args.size() == 2) {
             set_number(d, 1, config.status_seconds, context);
         }
