@@ -2,7 +2,8 @@
 # Fault test: nfv-dnsvizor is killed with SIGKILL in the middle of a perfdhcp run and restarted
 # on the same lease file. Contract (issue 4, lease file): an ACK leaves only after its lease is
 # on disk, so every lease whose ACK reached the client side is in the lease file after the
-# crash, and the restarted server honours it.
+# crash and the restart (nfv-dnsvizor: in its journal at the crash, folded into the lease file by
+# the restart), and the restarted server honours it.
 #
 # Two namespaces (prefix of the rig + "hdc") joined by a veth, 10.69.0.1/16 (server) and
 # 10.69.0.2/16 (perfdhcp as a relay: replies come back unicast to 10.69.0.2:67). tcpdump
@@ -49,12 +50,15 @@ nfv_wait_for_log tcpdump "listening on" 10
 nfv_spawn "$cli" perfdhcp timeout 20 perfdhcp -4 -l 10.69.0.2 -r 2000 -R 50000 -n 40000 \
   10.69.0.1
 perfdhcp_pid=$NFV_LAST_PID
-# Kill the server while leases are being written: once the file holds 300 leases.
-nfv_wait_until 15 "300 leases in the lease file" \
-  sh -c "[ \$(grep -c . '$leases' 2>/dev/null || echo 0) -ge 300 ]"
+# Kill the server while leases are being written: once 300 lease records are on disk. Between
+# compactions nfv-dnsvizor appends them to "$leases.journal" (one line per change); dnsmasq
+# writes no journal.
+records_on_disk() { cat "$leases" "$leases.journal" 2>/dev/null | grep -c . || true; }
+nfv_wait_until 15 "300 lease records on disk" \
+  sh -c "[ \$(cat '$leases' '$leases.journal' 2>/dev/null | grep -c .) -ge 300 ]"
 kill -KILL "$server_pid"
 wait "$server_pid" 2>/dev/null || true
-nfv_log "server killed with SIGKILL at $(grep -c . "$leases") leases on disk"
+nfv_log "server killed with SIGKILL at $(records_on_disk) lease records on disk"
 kill -TERM "$perfdhcp_pid" 2>/dev/null || true
 wait "$perfdhcp_pid" 2>/dev/null || true
 kill -INT "$tcpdump_pid"
@@ -74,6 +78,8 @@ acked=$(grep -c . "$NFV_TMP/acks" || true)
 nfv_log "ACKs captured: $acked"
 
 start_server server2
+# The restart replays the journal over the lease file and compacts before it logs its start.
+nfv_wait_for_log server2 "DHCP server started" 10
 missing=0
 while read -r mac ip; do
   if ! grep -Eq "^[0-9]+ $mac $ip " "$leases"; then

@@ -6,10 +6,14 @@
 // out of the receiving interface, or unicast to yiaddr after an ARP entry for chaddr was set
 // (dnsmasq's way; broadcast if that fails).
 //
-// Durability: the datagrams of one wake-up form a batch. Their lease changes are written with one
-// LeaseStore::write (temp file + fsync + rename + directory fsync) and only then are the batch's
-// replies sent, so an ACK never precedes its lease on disk; SIGTERM or a crash loses nothing that
-// was acknowledged. Leases that expire are removed by a timer and the file rewritten.
+// Durability: the datagrams of one wake-up form a batch. Their lease changes are appended to the
+// lease journal with one LeaseStore::append (one fdatasync) and only then are the batch's replies
+// sent, so an ACK never precedes its lease on disk; SIGTERM or a crash loses nothing that was
+// acknowledged. The lease file itself is rewritten (temp file + fsync + rename + directory fsync,
+// then the journal emptied) at start, after a second without requests, every
+// GroupCommit::kDefaultCompactAfter journal records and on SIGTERM, so at rest it is a dnsmasq
+// lease file (between compactions the journal holds the newest state). Leases that expire are
+// removed by a timer and journalled the same way.
 //
 // Lease names: every change of the (hostname, address) pairs held in leases is reported through
 // `on_name_change` (for the DNS side to answer name.domain and the PTR); loaded leases are
@@ -131,6 +135,7 @@ private:
     std::uint16_t local_port_ = 0;
     platform::io::Watch watch_;
     std::optional<platform::io::TimerId> timer_;
+    bool compaction_failed_ = false;              // the last idle compaction failed: retry slowly
     std::map<std::uint32_t, std::string> names_;  // address -> host name announced
     DhcpServiceStats stats_;
     std::vector<std::byte> send_buffer_;
