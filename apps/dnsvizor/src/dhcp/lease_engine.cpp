@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 
 #include "dhcp/lease_file.hpp"
 
@@ -61,6 +62,61 @@ bool pattern_matches(const HardwarePattern& pattern, const dh::DhcpMessage& requ
 bool tags_match(const std::vector<TagCondition>& conditions, const std::set<std::string>& tags) {
     return std::all_of(conditions.begin(), conditions.end(),
                        [&](const TagCondition& c) { return tags.contains(c.name) != c.negated; });
+}
+
+bool contains_bytes(std::span<const std::byte> haystack, std::span<const std::byte> needle,
+                    std::size_t step) {
+    if (needle.size() > haystack.size())
+        return false;
+    for (std::size_t at = 0; at + needle.size() <= haystack.size(); at += step) {
+        if (std::equal(needle.begin(), needle.end(), haystack.begin() + static_cast<long>(at)))
+            return true;
+    }
+    return false;
+}
+
+// The user classes of option 77: RFC 3004 §4 length-prefixed strings; a value that is not
+// well-formed that way (some Windows clients send one bare string) is taken as one class.
+std::vector<std::span<const std::byte>> user_classes(std::span<const std::byte> value) {
+    std::vector<std::span<const std::byte>> classes;
+    std::size_t at = 0;
+    while (at < value.size()) {
+        const auto length = std::to_integer<std::size_t>(value[at]);
+        if (length == 0 || at + 1 + length > value.size())
+            return {value};
+        classes.push_back(value.subspan(at + 1, length));
+        at += 1 + length;
+    }
+    return classes;
+}
+
+bool client_matches(const ClientMatch& match, const dh::DhcpMessage& request) {
+    switch (match.kind) {
+        case ClientMatch::Kind::kOption: {
+            const auto* value = request.options.find(match.code);
+            if (value == nullptr)
+                return false;
+            if (match.value.empty())
+                return true;
+            if (match.prefix_only)
+                return value->size() >= match.value.size() &&
+                       std::equal(match.value.begin(), match.value.end(), value->begin());
+            return contains_bytes(*value, match.value, std::max<std::size_t>(1, match.step));
+        }
+        case ClientMatch::Kind::kVendorClass: {
+            const auto* value = request.options.find(dh::OptionCode::kVendorClass);
+            return value != nullptr && contains_bytes(*value, match.value, 1);
+        }
+        case ClientMatch::Kind::kUserClass: {
+            const auto* value = request.options.find(dh::OptionCode::kUserClass);
+            if (value == nullptr)
+                return false;
+            const auto classes = user_classes(*value);
+            return std::any_of(classes.begin(), classes.end(),
+                               [&](auto one) { return contains_bytes(one, match.value, 1); });
+        }
+    }
+    return false;
 }
 
 // dnsmasq's rule for a usable host name: letters, digits and '-', not starting with '-'.
@@ -224,6 +280,13 @@ Outcome LeaseEngine::handle(const dh::DhcpMessage& request, const InterfaceInfo&
         }
     }
 
+    // dhcp-match / dhcp-vendorclass / dhcp-userclass tags come first: dhcp-host `tag:`
+    // conditions, range selection and options may depend on them (dnsmasq rfc2131.c order).
+    for (const auto& match : settings_.client_matches) {
+        if (client_matches(match, request))
+            context.tags.insert(match.set_tag);
+    }
+
     // dhcp-host: by client id first, then by hardware address.
     const auto* client_id = request.options.find(dh::OptionCode::kClientIdentifier);
     for (const auto& host : settings_.hosts) {
@@ -261,6 +324,12 @@ Outcome LeaseEngine::handle(const dh::DhcpMessage& request, const InterfaceInfo&
             tags_match(range.match, context.tags)) {
             context.tags.insert(range.set_tag);
         }
+    }
+    // tag-if rules, in order, after every other tag is known and before dhcp-ignore and option
+    // selection use the tags (dnsmasq run_tag_if).
+    for (const auto& rule : settings_.tag_ifs) {
+        if (tags_match(rule.match, context.tags))
+            context.tags.insert(rule.set_tags.begin(), rule.set_tags.end());
     }
     // dhcp-ignore: a rule whose tag conditions all hold silences the server for this client.
     for (const auto& rule : settings_.ignore) {

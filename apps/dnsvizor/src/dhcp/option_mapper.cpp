@@ -270,6 +270,126 @@ Result<void, std::string> map_dhcp_host(const RawOption& option, DhcpImport& out
 
 namespace {
 
+// The tag a dhcp-match / dhcp-vendorclass / dhcp-userclass line sets: `set:t`, or the legacy
+// `net:t` or bare word.
+std::optional<std::string> set_tag_field(std::string_view field) {
+    if (field.starts_with("set:") || field.starts_with("net:"))
+        field.remove_prefix(4);
+    if (field.empty() || field.find_first_of(":,") != std::string_view::npos)
+        return std::nullopt;
+    return std::string(field);
+}
+
+// dhcp-match=set:tag,<opt>|option:<name>[,value]: the tag is set when the client sent the
+// option, and, with a value, when the option holds it: text anywhere in it, a hex constant
+// (xx:xx) at its start, numbers and addresses as one of its items (dnsmasq(8) --dhcp-match).
+Result<void, std::string> map_match(const RawOption& option, DhcpImport& out) {
+    const auto fields = split_commas(option.value);
+    if (fields.size() < 2)
+        return fail(option, "missing parameter (set:<tag>,<option>[,<value>])");
+    ClientMatch match;
+    auto tag = set_tag_field(fields[0]);
+    if (!tag)
+        return fail(option, "bad tag '" + std::string(fields[0]) + "'");
+    match.set_tag = std::move(*tag);
+    const std::string_view selector = fields[1];
+    if (selector.starts_with("vi-encap:") || selector.starts_with("option6:") ||
+        selector.starts_with("vendor:") || selector.starts_with("encap:"))
+        return fail(option, "'" + std::string(selector) +
+                                "' matching is not supported yet (only DHCPv4 options by number "
+                                "or option:<name>)");
+    if (selector.starts_with("option:")) {
+        const auto code = dhcp_option_code(selector.substr(7));
+        if (!code)
+            return fail(option, "unknown DHCP option name '" + std::string(selector) + "'");
+        match.code = *code;
+    } else {
+        unsigned code = 0;
+        const auto [end, ec] =
+            std::from_chars(selector.data(), selector.data() + selector.size(), code);
+        if (selector.empty() || ec != std::errc{} || end != selector.data() + selector.size() ||
+            code == 0 || code > 254)
+            return fail(option, "bad DHCP option '" + std::string(selector) + "'");
+        match.code = static_cast<std::uint8_t>(code);
+    }
+    if (fields.size() > 2) {
+        // The value is encoded as dhcp-option would encode it for this option.
+        std::string line = std::to_string(match.code);
+        for (std::size_t i = 2; i < fields.size(); ++i)
+            line += "," + std::string(fields[i]);
+        const std::string_view first = fields[2];
+        std::vector<std::uint8_t> hex;
+        if (first.find(':') != std::string_view::npos && fields.size() == 3 &&
+            parse_hex_bytes(first, hex)) {
+            for (const auto byte : hex)
+                match.value.push_back(std::byte{byte});
+            match.prefix_only = true;
+        } else {
+            auto parsed = parse_dhcp_option_line(line, false);
+            if (!parsed || !parsed->option)
+                return fail(option, "bad value: " + (parsed ? parsed->ignored : parsed.error()));
+            match.value = std::move(parsed->option->value);
+            const bool numeric = std::all_of(first.begin(), first.end(), [](char c) {
+                return (c >= '0' && c <= '9') || c == '.';
+            });
+            match.step =
+                numeric ? std::max<std::size_t>(1, match.value.size() / (fields.size() - 2)) : 1;
+        }
+        if (match.value.empty())
+            return fail(option, "bad value: empty");
+    }
+    out.settings.client_matches.push_back(std::move(match));
+    return {};
+}
+
+// dhcp-vendorclass=set:tag,[enterprise:N,]string and dhcp-userclass=set:tag,string.
+Result<void, std::string> map_class(const RawOption& option, DhcpImport& out,
+                                    ClientMatch::Kind kind) {
+    const auto comma = option.value.find(',');
+    if (comma == std::string::npos)
+        return fail(option, "missing parameter (set:<tag>,<string>)");
+    auto tag = set_tag_field(trim(std::string_view(option.value).substr(0, comma)));
+    if (!tag)
+        return fail(option, "bad tag '" + option.value.substr(0, comma) + "'");
+    // The class is the rest of the line, commas included (dnsmasq keeps it whole).
+    const std::string_view text = trim(std::string_view(option.value).substr(comma + 1));
+    if (text.starts_with("enterprise:"))
+        return fail(option, "enterprise: (DHCPv6 vendor classes) is not supported yet: DHCPv6/RA");
+    if (text.empty())
+        return fail(option, "missing parameter (the class string)");
+    ClientMatch match;
+    match.kind = kind;
+    match.set_tag = std::move(*tag);
+    for (const char c : text)
+        match.value.push_back(static_cast<std::byte>(c));
+    out.settings.client_matches.push_back(std::move(match));
+    return {};
+}
+
+// tag-if=set:<tag>[,set:<tag>..][,tag:<tag>[,tag:!<tag>..]]: the set: fields come first.
+Result<void, std::string> map_tag_if(const RawOption& option, DhcpImport& out) {
+    TagIf rule;
+    for (const std::string_view field : split_commas(option.value)) {
+        if (field.starts_with("set:")) {
+            if (!rule.match.empty())
+                return fail(option, "set: after tag: in tag-if");
+            const auto name = field.substr(4);
+            if (name.empty())
+                return fail(option, "bad tag '" + std::string(field) + "'");
+            rule.set_tags.emplace_back(name);
+        } else if (auto condition = parse_tag_condition(field);
+                   condition && !condition->name.empty()) {
+            rule.match.push_back(std::move(*condition));
+        } else {
+            return fail(option, "bad tag-if field '" + std::string(field) + "'");
+        }
+    }
+    if (rule.set_tags.empty())
+        return fail(option, "missing set: tag");
+    out.settings.tag_ifs.push_back(std::move(rule));
+    return {};
+}
+
 struct DomainRule {
     std::string domain;
     std::uint32_t first = 0;
@@ -365,6 +485,14 @@ Result<void, std::string> map_one(const RawOption& option, DhcpImport& out,
         }
         return {};
     }
+    if (name == "dhcp-match")
+        return map_match(option, out);
+    if (name == "dhcp-vendorclass")
+        return map_class(option, out, ClientMatch::Kind::kVendorClass);
+    if (name == "dhcp-userclass")
+        return map_class(option, out, ClientMatch::Kind::kUserClass);
+    if (name == "tag-if")
+        return map_tag_if(option, out);
     if (name == "dhcp-ignore") {
         std::vector<TagCondition> rule;
         for (const std::string_view field : split_commas(option.value)) {

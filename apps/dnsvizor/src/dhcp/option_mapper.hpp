@@ -12,6 +12,8 @@
 //   dhcp-authoritative, dhcp-rapid-commit, dhcp-sequential-ip, dhcp-lease-max=N,
 //   domain=dom[,range], dhcp-leasefile=path, leasefile-ro, log-dhcp, quiet-dhcp, no-ping,
 //   dhcp-hostsfile, dhcp-hostsdir, read-ethers (host_files.hpp),
+//   dhcp-match=set:t,opt[,value], dhcp-vendorclass=set:t,text, dhcp-userclass=set:t,text,
+//   tag-if=set:t[,set:u][,tag:c..] (tags computed before the host lookup and option selection),
 //   no-dhcp-interface=if and no-dhcpv4-interface=if (the runtime serves no DHCP there; DNS
 //   still does).
 // DHCPv6 ranges, option6:, enable-ra, ra-param and no-dhcpv6-interface become the warning

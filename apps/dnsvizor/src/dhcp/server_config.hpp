@@ -68,12 +68,37 @@ struct ServedOption {
     std::vector<std::size_t> server_address_at;
 };
 
+/// dhcp-match / dhcp-vendorclass / dhcp-userclass: a tag set from what the client sends, before
+/// the dhcp-host lookup and option selection (dnsmasq(8) 2.90).
+struct ClientMatch {
+    enum class Kind : std::uint8_t {
+        kOption,       // dhcp-match: option `code` present, or containing `value`
+        kVendorClass,  // dhcp-vendorclass: `value` is a substring of option 60
+        kUserClass,    // dhcp-userclass: `value` is a substring of a user class (option 77)
+    };
+    Kind kind = Kind::kOption;
+    std::string set_tag;
+    std::uint8_t code = 0;         // kOption only
+    std::vector<std::byte> value;  // kOption: empty = presence only
+    bool prefix_only = false;      // kOption, hex value: compared at the start of the option
+    std::size_t step = 1;          // kOption: offsets searched (1 = text; else the item size)
+};
+
+/// tag-if=set:a[,set:b][,tag:c[,tag:!d]]: when every condition holds, the set: tags are added;
+/// rules run in order, each seeing the tags earlier ones set.
+struct TagIf {
+    std::vector<std::string> set_tags;
+    std::vector<TagCondition> match;
+};
+
 struct DhcpServerSettings {
     std::vector<DhcpRange> ranges;
     std::vector<StaticHost> hosts;
     std::vector<ServedOption> options;
     // dhcp-ignore rules: a client for which all conditions of one rule hold gets no answer.
     std::vector<std::vector<TagCondition>> ignore;
+    std::vector<ClientMatch> client_matches;  // dhcp-match, dhcp-vendorclass, dhcp-userclass
+    std::vector<TagIf> tag_ifs;               // tag-if, in config order
     std::string domain;  // `domain=`: the default domain (option 15) and lease DNS suffix
     bool authoritative = false;
     bool rapid_commit = false;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "dhcp/option_mapper.hpp"
+
 namespace nfv::dnsvizor::dhcp {
 namespace {
 
@@ -527,6 +529,143 @@ TEST(LeaseEngine, RepliesAreIgnoredAndRequestsWithoutTypeToo) {
     EXPECT_FALSE(engine.handle(bootp, lan(), kNow).reply);
     EXPECT_EQ(engine.counters().ignored, 2U);
 }
+
+// dhcp-match / dhcp-vendorclass / dhcp-userclass / tag-if, mapped from dnsmasq lines.
+namespace tags {
+
+DhcpServerSettings settings_from(std::vector<std::string> lines) {
+    std::vector<config::RawOption> options;
+    std::size_t line = 1;
+    for (const auto& text : lines) {
+        config::RawOption o;
+        const auto eq = text.find('=');
+        o.name = text.substr(0, eq);
+        o.value = eq == std::string::npos ? "" : text.substr(eq + 1);
+        o.has_value = eq != std::string::npos;
+        o.where = {"/etc/dnsmasq.conf", line++};
+        options.push_back(std::move(o));
+    }
+    auto mapped = map_dhcp_options(options);
+    EXPECT_TRUE(mapped) << (mapped ? "" : mapped.error());
+    return mapped ? mapped->settings : DhcpServerSettings{};
+}
+
+std::optional<std::string> offered_domain(LeaseEngine& engine, const dh::DhcpMessage& discover) {
+    const auto outcome = engine.handle(discover, lan(), kNow);
+    if (!outcome.reply)
+        return std::nullopt;
+    const auto* value = outcome.reply->message.options.find(dh::OptionCode::kDomainName);
+    if (value == nullptr)
+        return std::string();
+    std::string text;
+    for (const auto b : *value)
+        text.push_back(static_cast<char>(b));
+    return text;
+}
+
+const std::vector<std::string> kBase{"dhcp-range=192.168.50.100,192.168.50.150"};
+
+std::vector<std::string> with(std::vector<std::string> extra) {
+    auto lines = kBase;
+    lines.insert(lines.end(), extra.begin(), extra.end());
+    return lines;
+}
+
+TEST(LeaseEngineTags, DhcpMatchOnPresenceAndOnAnItemOfTheOption) {
+    LeaseEngine engine(settings_from(with({
+        "dhcp-match=set:efi64,option:client-arch,7",
+        "dhcp-match=set:hasuc,77",
+        "dhcp-option=tag:efi64,15,efi.lan",
+        "dhcp-option=tag:hasuc,tag:!efi64,15,uc.lan",
+    })));
+    auto plain = client_message(dh::MessageType::kDiscover, 1);
+    EXPECT_EQ(offered_domain(engine, plain), "");
+    auto efi = client_message(dh::MessageType::kDiscover, 2);
+    efi.options.set(std::uint8_t{93}, bytes({0, 6, 0, 7}));  // client-arch list: 6, 7
+    EXPECT_EQ(offered_domain(engine, efi), "efi.lan");
+    auto bios = client_message(dh::MessageType::kDiscover, 3);
+    bios.options.set(std::uint8_t{93}, bytes({0x07, 0x00}));  // 0x0700: not arch 7
+    bios.options.set(std::uint8_t{77}, bytes({3, 'a', 'b', 'c'}));
+    EXPECT_EQ(offered_domain(engine, bios), "uc.lan");
+}
+
+TEST(LeaseEngineTags, DhcpMatchTextValueIsASubstringAndHexAPrefix) {
+    LeaseEngine engine(settings_from(with({
+        "dhcp-match=set:ipxe,175",
+        "dhcp-match=set:pxe,60,PXEClient",
+        "dhcp-match=set:hex,43,01:02",
+        "dhcp-option=tag:pxe,15,pxe.lan",
+        "dhcp-option=tag:hex,15,hex.lan",
+    })));
+    auto pxe = client_message(dh::MessageType::kDiscover, 1);
+    pxe.options.set(dh::OptionCode::kVendorClass,
+                    bytes({'x', 'P', 'X', 'E', 'C', 'l', 'i', 'e', 'n', 't', ':'}));
+    EXPECT_EQ(offered_domain(engine, pxe), "pxe.lan");
+    auto hex = client_message(dh::MessageType::kDiscover, 2);
+    hex.options.set(std::uint8_t{43}, bytes({1, 2, 3}));
+    EXPECT_EQ(offered_domain(engine, hex), "hex.lan");
+    auto not_prefix = client_message(dh::MessageType::kDiscover, 3);
+    not_prefix.options.set(std::uint8_t{43}, bytes({0, 1, 2}));
+    EXPECT_EQ(offered_domain(engine, not_prefix), "");
+}
+
+TEST(LeaseEngineTags, VendorAndUserClassesAreSubstrings) {
+    LeaseEngine engine(settings_from(with({
+        "dhcp-vendorclass=set:msft,MSFT",
+        "dhcp-userclass=set:accounts,accounts",
+        "dhcp-option=tag:msft,15,msft.lan",
+        "dhcp-option=tag:accounts,15,accounts.lan",
+    })));
+    auto windows = client_message(dh::MessageType::kDiscover, 1);
+    windows.options.set(dh::OptionCode::kVendorClass, bytes({'M', 'S', 'F', 'T', ' ', '5'}));
+    EXPECT_EQ(offered_domain(engine, windows), "msft.lan");
+    auto rfc3004 = client_message(dh::MessageType::kDiscover, 2);
+    rfc3004.options.set(dh::OptionCode::kUserClass,
+                        bytes({2, 'x', 'y', 9, 'a', 'c', 'c', 'o', 'u', 'n', 't', 's', '2'}));
+    EXPECT_EQ(offered_domain(engine, rfc3004), "accounts.lan");
+    auto bare = client_message(dh::MessageType::kDiscover, 3);  // not RFC 3004: one string
+    bare.options.set(dh::OptionCode::kUserClass, bytes({'a', 'c', 'c', 'o', 'u', 'n', 't', 's'}));
+    EXPECT_EQ(offered_domain(engine, bare), "accounts.lan");
+    auto other = client_message(dh::MessageType::kDiscover, 4);
+    other.options.set(dh::OptionCode::kUserClass, bytes({3, 'a', 'c', 'c'}));
+    EXPECT_EQ(offered_domain(engine, other), "");
+}
+
+TEST(LeaseEngineTags, TagIfRunsInOrderAfterHostAndRangeTags) {
+    LeaseEngine engine(settings_from(with({
+        "dhcp-host=52:54:00:00:00:01,set:nas",
+        "dhcp-vendorclass=set:android,android-dhcp",
+        "tag-if=set:quiet,tag:nas",
+        "tag-if=set:phone,set:mobile,tag:android,tag:!known",
+        "tag-if=set:tagged-mobile,tag:mobile",
+        "dhcp-option=tag:quiet,15,quiet.lan",
+        "dhcp-option=tag:tagged-mobile,15,mobile.lan",
+        "dhcp-ignore=tag:phone,tag:!mobile",
+    })));
+    EXPECT_EQ(offered_domain(engine, client_message(dh::MessageType::kDiscover, 1)), "quiet.lan");
+    auto phone = client_message(dh::MessageType::kDiscover, 2);
+    phone.options.set(dh::OptionCode::kVendorClass, bytes({'a', 'n', 'd', 'r', 'o', 'i', 'd', '-',
+                                                           'd', 'h', 'c', 'p', '-', '1', '3'}));
+    EXPECT_EQ(offered_domain(engine, phone), "mobile.lan");
+    EXPECT_EQ(offered_domain(engine, client_message(dh::MessageType::kDiscover, 3)), "");
+}
+
+TEST(LeaseEngineTags, MatchTagsSelectAHostEntry) {
+    LeaseEngine engine(settings_from(with({
+        "dhcp-vendorclass=set:printer,HP",
+        "dhcp-host=tag:printer,52:54:00:00:00:*,192.168.50.200",
+    })));
+    auto printer = client_message(dh::MessageType::kDiscover, 5);
+    printer.options.set(dh::OptionCode::kVendorClass, bytes({'H', 'P', 'x'}));
+    const auto offered = engine.handle(printer, lan(), kNow);
+    ASSERT_TRUE(offered.reply);
+    EXPECT_EQ(offered.reply->message.yiaddr, Ipv4Address({192, 168, 50, 200}));
+    const auto other = engine.handle(client_message(dh::MessageType::kDiscover, 6), lan(), kNow);
+    ASSERT_TRUE(other.reply);
+    EXPECT_NE(other.reply->message.yiaddr, Ipv4Address({192, 168, 50, 200}));
+}
+
+}  // namespace tags
 
 }  // namespace
 }  // namespace nfv::dnsvizor::dhcp

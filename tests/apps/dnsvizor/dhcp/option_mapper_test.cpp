@@ -434,5 +434,45 @@ TEST(DhcpOptionMapper, NoDhcpInterfaceNeedsAName) {
     EXPECT_NE(error.find("no-dhcp-interface"), std::string::npos) << error;
 }
 
+TEST(DhcpOptionMapper, MatchClassAndTagIfLines) {
+    const auto out =
+        map_ok({opt("dhcp-match", "set:efi,option:client-arch,7"), opt("dhcp-match", "ipxe,175"),
+                opt("dhcp-vendorclass", "set:msft,MSFT 5.0"),
+                opt("dhcp-userclass", "set:acc,accounts,dept"),
+                opt("tag-if", "set:a,set:b,tag:efi,tag:!msft")});
+    const auto& m = out.settings.client_matches;
+    ASSERT_EQ(m.size(), 4U);
+    EXPECT_EQ(m[0].set_tag, "efi");
+    EXPECT_EQ(m[0].code, 93);
+    EXPECT_EQ(m[0].value.size(), 2U);  // client-arch items are 16-bit
+    EXPECT_EQ(m[0].step, 2U);
+    EXPECT_EQ(m[1].set_tag, "ipxe");
+    EXPECT_TRUE(m[1].value.empty());
+    EXPECT_EQ(m[2].kind, ClientMatch::Kind::kVendorClass);
+    EXPECT_EQ(m[2].value.size(), 8U);
+    EXPECT_EQ(m[3].kind, ClientMatch::Kind::kUserClass);
+    EXPECT_EQ(m[3].value.size(), 13U);  // the rest of the line, commas included
+    ASSERT_EQ(out.settings.tag_ifs.size(), 1U);
+    EXPECT_EQ(out.settings.tag_ifs[0].set_tags, (std::vector<std::string>{"a", "b"}));
+    ASSERT_EQ(out.settings.tag_ifs[0].match.size(), 2U);
+    EXPECT_TRUE(out.settings.tag_ifs[0].match[1].negated);
+}
+
+TEST(DhcpOptionMapper, BadMatchClassAndTagIfLinesAreNamedErrors) {
+    EXPECT_EQ(map_error({opt("dhcp-match", "set:x", 3)}),
+              "/etc/dnsmasq.conf:3: dhcp-match: missing parameter (set:<tag>,<option>[,<value>])");
+    EXPECT_NE(map_error({opt("dhcp-match", "set:x,option:frobnicate")}).find("unknown DHCP option"),
+              std::string::npos);
+    EXPECT_NE(map_error({opt("dhcp-match", "set:x,vi-encap:311,1")}).find("not supported yet"),
+              std::string::npos);
+    EXPECT_NE(
+        map_error({opt("dhcp-vendorclass", "set:x,enterprise:311,foo")}).find("not supported yet"),
+        std::string::npos);
+    EXPECT_NE(map_error({opt("dhcp-userclass", "set:x")}).find("missing parameter"),
+              std::string::npos);
+    EXPECT_NE(map_error({opt("tag-if", "tag:a,set:b")}).find("set: after tag:"), std::string::npos);
+    EXPECT_NE(map_error({opt("tag-if", "tag:a")}).find("missing set: tag"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nfv::dnsvizor::dhcp
