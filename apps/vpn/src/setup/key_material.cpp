@@ -52,6 +52,31 @@ proto::KeyDirection key_direction(const config::VpnConfig& config) {
     return proto::KeyDirection::kBidirectional;
 }
 
+// The tls-auth / tls-crypt static key file.
+Result<proto::StaticKey, std::string> static_key(const config::VpnConfig& config,
+                                                 config::FileReader& reader) {
+    const auto& key = config.control_key;
+    const char* directive = key.wrap == config::ControlWrap::kTlsAuth ? "tls-auth" : "tls-crypt";
+    auto text = read_material(config, key.key, directive, reader);
+    if (!text) {
+        return Unexpected(text.error());
+    }
+    auto parsed = proto::StaticKey::parse(*text);
+    if (!parsed) {
+        return Unexpected(std::string(directive) + ": not an OpenVPN static key");
+    }
+    return *parsed;
+}
+
+Result<proto::TlsAuth, std::string> tls_auth(const config::VpnConfig& config,
+                                             const proto::StaticKey& key) {
+    auto auth = proto::TlsAuth::create(key, key_direction(config), config.auth);
+    if (!auth) {
+        return Unexpected("tls-auth: digest '" + config.auth + "' is not available");
+    }
+    return std::move(*auth);
+}
+
 }  // namespace
 
 Result<proto::ControlWrap, std::string> load_control_wrap(const config::VpnConfig& config,
@@ -70,10 +95,12 @@ Result<proto::ControlWrap, std::string> load_control_wrap(const config::VpnConfi
             return proto::ControlWrap();
         case config::ControlWrap::kTlsCryptV2: {
             if (is_server) {
-                // The server unwraps each client's WKc with its server key (ssl_pkt.c
-                // tls_crypt_v2_extract_client_key); that path does not exist yet.
-                return Unexpected(
-                    std::string("tls-crypt-v2: not supported on the server side by nfv-vpn yet"));
+                // A server session is wrapped with the client key Kc that the listener unwrapped
+                // from the client's WKc (ssl_pkt.c tls_crypt_v2_extract_client_key), never with
+                // a key from the config: see load_listener_auth.
+                return Unexpected(std::string(
+                    "tls-crypt-v2: a server session's wrap comes from the client's key, not the "
+                    "config"));
             }
             auto text = read_material(config, key.key, "tls-crypt-v2", reader);
             if (!text) {
@@ -98,19 +125,14 @@ Result<proto::ControlWrap, std::string> load_control_wrap(const config::VpnConfi
         case config::ControlWrap::kTlsCrypt:
             break;
     }
-    const char* directive = key.wrap == config::ControlWrap::kTlsAuth ? "tls-auth" : "tls-crypt";
-    auto text = read_material(config, key.key, directive, reader);
-    if (!text) {
-        return Unexpected(text.error());
-    }
-    auto parsed = proto::StaticKey::parse(*text);
+    auto parsed = static_key(config, reader);
     if (!parsed) {
-        return Unexpected(std::string(directive) + ": not an OpenVPN static key");
+        return Unexpected(parsed.error());
     }
     if (key.wrap == config::ControlWrap::kTlsAuth) {
-        auto auth = proto::TlsAuth::create(*parsed, key_direction(config), config.auth);
+        auto auth = tls_auth(config, *parsed);
         if (!auth) {
-            return Unexpected("tls-auth: digest '" + config.auth + "' is not available");
+            return Unexpected(auth.error());
         }
         proto::ControlWrap wrap(std::move(*auth), replay);
         wrap.set_original_key(*parsed);
@@ -123,6 +145,46 @@ Result<proto::ControlWrap, std::string> load_control_wrap(const config::VpnConfi
     proto::ControlWrap wrap(std::move(*crypt), replay);
     wrap.set_original_key(*parsed);
     return wrap;
+}
+
+Result<session::ListenerAuth, std::string> load_listener_auth(const config::VpnConfig& config,
+                                                              config::FileReader& reader) {
+    switch (config.control_key.wrap) {
+        case config::ControlWrap::kNone:
+            return session::ListenerAuth{};
+        case config::ControlWrap::kTlsCryptV2: {
+            auto text = read_material(config, config.control_key.key, "tls-crypt-v2", reader);
+            if (!text) {
+                return Unexpected(text.error());
+            }
+            auto server_key = proto::TlsCryptV2ServerKey::parse(*text);
+            if (!server_key) {
+                return Unexpected(std::string(
+                    "tls-crypt-v2: not a valid OpenVPN tls-crypt-v2 server key (a client key, a "
+                    "truncated file or bad base64)"));
+            }
+            return session::ListenerAuth{*server_key};
+        }
+        case config::ControlWrap::kTlsAuth:
+        case config::ControlWrap::kTlsCrypt:
+            break;
+    }
+    auto parsed = static_key(config, reader);
+    if (!parsed) {
+        return Unexpected(parsed.error());
+    }
+    if (config.control_key.wrap == config::ControlWrap::kTlsAuth) {
+        auto auth = tls_auth(config, *parsed);
+        if (!auth) {
+            return Unexpected(auth.error());
+        }
+        return session::ListenerAuth{std::move(*auth)};
+    }
+    auto crypt = proto::TlsCrypt::create(*parsed, /*is_server=*/true);
+    if (!crypt) {
+        return Unexpected(std::string("tls-crypt: cannot initialise the key"));
+    }
+    return session::ListenerAuth{std::move(*crypt)};
 }
 
 }  // namespace nfv::vpn::setup

@@ -6,7 +6,8 @@
 // or key-direction, bidirectional by default; tls-crypt keys are split by role, the server
 // using the halves the client does not); options.c --cd (relative paths start there).
 // Contract: every error names the directive and the file; nothing is silently ignored: a
-// server config with tls-crypt-v2 is an error until the server-side key unwrap exists.
+// server config with tls-crypt-v2 gets its listener here, but a per-session wrap only from the
+// client key the listener unwrapped, so load_control_wrap refuses it for the server role.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include "config/config_loader.hpp"
 #include "config/vpn_config.hpp"
 #include "proto/control_wrap.hpp"
+#include "session/reset_cookie.hpp"
 
 namespace nfv::vpn::setup {
 
@@ -36,5 +38,11 @@ enum class Role : std::uint8_t { kClient, kServer };
 /// The control-channel wrapping the config asks for, keyed for `role`.
 [[nodiscard]] Result<proto::ControlWrap, std::string> load_control_wrap(
     const config::VpnConfig& config, config::FileReader& reader, Role role);
+
+/// The server's stateless first-packet authentication (session/reset_cookie.hpp) for the
+/// config's wrapping: tls-auth or tls-crypt in the server direction without replay state, or
+/// the tls-crypt-v2 server key that unwraps each client's WKc.
+[[nodiscard]] Result<session::ListenerAuth, std::string> load_listener_auth(
+    const config::VpnConfig& config, config::FileReader& reader);
 
 }  // namespace nfv::vpn::setup

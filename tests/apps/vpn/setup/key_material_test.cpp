@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "nfv/platform/testing/seeded_random.hpp"
+
 #include "../proto/openvpn_vectors.hpp"
 
 namespace nfv::vpn::setup {
@@ -130,6 +132,56 @@ TEST(KeyMaterial, InlineMaterialNeedsNoFileAndPathsFollowCd) {
     EXPECT_EQ(resolve_path(config, "/abs/ca.crt"), "/abs/ca.crt");
     config.cd.clear();
     EXPECT_EQ(resolve_path(config, "ca.crt"), "ca.crt");
+}
+
+// A hard reset wrapped as `client_config` says, judged by the cookie listener of `server_config`.
+session::FirstPacketVerdict listener_verdict(const config::VpnConfig& server_config,
+                                             const config::VpnConfig& client_config) {
+    MapReader reader;
+    reader.files["/etc/openvpn/server/tc.key"] = std::string(proto::testdata::kStaticKeyText);
+    auto client = load_control_wrap(client_config, reader, Role::kClient);
+    auto listener = load_listener_auth(server_config, reader);
+    EXPECT_TRUE(client && listener);
+    if (!client || !listener) {
+        return session::FirstPacketVerdict::kDrop;
+    }
+    platform::testing::SeededRandom random(7);
+    auto cookie = session::ResetCookie::create(random).value();
+    const std::vector<std::byte> from{std::byte{192}, std::byte{0}, std::byte{2}, std::byte{1}};
+    const auto wire = wrap(*client, kResetPlain);
+    return session::handle_first_packet(wire, from, *listener, cookie,
+                                        {platform::Instant{}, 0x61d3f8e1})
+        .verdict;
+}
+
+TEST(KeyMaterial, ListenerAuthAnswersAResetWrappedWithTheSameKeyOnly) {
+    using config::ControlWrap;
+    using config::KeyDirection;
+    using session::FirstPacketVerdict;
+    EXPECT_EQ(listener_verdict(with_key(ControlWrap::kTlsCrypt, std::nullopt),
+                               with_key(ControlWrap::kTlsCrypt, std::nullopt)),
+              FirstPacketVerdict::kReply);
+    EXPECT_EQ(listener_verdict(with_key(ControlWrap::kTlsAuth, KeyDirection::kNormal),
+                               with_key(ControlWrap::kTlsAuth, KeyDirection::kInverse)),
+              FirstPacketVerdict::kReply);
+    EXPECT_EQ(listener_verdict(with_key(ControlWrap::kTlsAuth, KeyDirection::kNormal),
+                               with_key(ControlWrap::kTlsAuth, KeyDirection::kNormal)),
+              FirstPacketVerdict::kDrop)
+        << "both ends with key-direction 0";
+    EXPECT_EQ(listener_verdict(with_key(ControlWrap::kTlsCrypt, std::nullopt),
+                               with_key(ControlWrap::kTlsAuth, KeyDirection::kInverse)),
+              FirstPacketVerdict::kDrop)
+        << "tls-auth packet at a tls-crypt server";
+}
+
+TEST(KeyMaterial, ListenerAuthRejectsAStaticKeyAsTlsCryptV2ServerKey) {
+    MapReader reader;
+    reader.files["/etc/openvpn/server/tc.key"] = std::string(proto::testdata::kStaticKeyText);
+    const auto listener =
+        load_listener_auth(with_key(config::ControlWrap::kTlsCryptV2, std::nullopt), reader);
+    ASSERT_FALSE(listener);
+    EXPECT_NE(listener.error().find("tls-crypt-v2 server key"), std::string::npos)
+        << listener.error();
 }
 
 TEST(KeyMaterial, NoWrappingGivesAPlainWrap) {
