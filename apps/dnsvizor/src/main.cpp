@@ -275,6 +275,9 @@ int run(const config::DnsmasqConfig& config) {
                 resolver.set_hosts(read_hosts(config.dns.local, log));
                 resolver.set_default_upstreams(read_resolv_conf(config.dns.upstream, log));
                 service.clear_cache();
+                if (dhcp_service) {
+                    dhcp_service->reload_hosts();  // dhcp-hostsfile/-hostsdir, read-ethers
+                }
             } else if (signal_number == SIGUSR1) {
                 service.log_statistics();
             }

@@ -16,6 +16,8 @@
 
 #include "nfv/net/dhcp/message.hpp"
 
+#include "dhcp/host_files.hpp"
+
 namespace nfv::dnsvizor::dhcp {
 
 namespace {
@@ -157,6 +159,13 @@ DhcpService::DhcpService(platform::io::EventLoop& loop, DhcpImport import,
           settings.dns_enabled = params.dns_enabled;
           return settings;
       }()),
+      host_import_([&] {
+          DhcpImport hosts;
+          hosts.settings.hosts = import.settings.hosts;
+          hosts.host_sources = import.host_sources;
+          hosts.config_host_count = import.config_host_count;
+          return hosts;
+      }()),
       store_(std::move(store)),
       interfaces_(
           InterfaceFilter{params.interfaces, params.except_interfaces, params.serve_loopback},
@@ -195,6 +204,15 @@ DhcpService::~DhcpService() {
     if (timer_)
         loop_.cancel_timer(*timer_);
     flush();
+}
+
+void DhcpService::reload_hosts() {
+    std::vector<std::string> warnings;
+    reload_host_sources(host_import_, warnings);
+    for (const auto& warning : warnings)
+        log_.warn(warning);
+    engine_.set_hosts(host_import_.settings.hosts);
+    log_.info("read " + std::to_string(host_import_.settings.hosts.size()) + " static hosts");
 }
 
 void DhcpService::flush() {

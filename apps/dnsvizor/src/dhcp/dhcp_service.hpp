@@ -108,6 +108,11 @@ public:
     /// Writes the lease file now if anything is not yet durable (called on shutdown too).
     void flush();
 
+    /// SIGHUP: rereads dhcp-hostsfile, dhcp-hostsdir and /etc/ethers (read-ethers) and installs
+    /// the new static host table after the config's dhcp-host lines (dnsmasq rereads these on
+    /// SIGHUP too; the main config is not reread). Problems are logged as warnings.
+    void reload_hosts();
+
 private:
     DhcpService(platform::io::EventLoop& loop, DhcpImport import, const DhcpServiceParams& params,
                 platform::Logger& log, LeaseNameHandler on_name_change, LeaseStore store);
@@ -126,6 +131,7 @@ private:
     platform::Logger log_;
     LeaseNameHandler on_name_change_;
     LeaseEngine engine_;
+    DhcpImport host_import_;  // config hosts and host_sources, for reload_hosts()
     LeaseStore store_;
     GroupCommit batch_;
     InterfaceTable interfaces_;

@@ -99,6 +99,11 @@ public:
     [[nodiscard]] const EngineCounters& counters() const { return counters_; }
     [[nodiscard]] const DhcpServerSettings& settings() const { return settings_; }
 
+    /// Replaces the static host table (dhcp-host plus the reread dhcp-hostsfile/-hostsdir/ethers
+    /// hosts, on SIGHUP). Leases already granted stay; the new table applies from the next
+    /// request, as in dnsmasq.
+    void set_hosts(std::vector<StaticHost> hosts) { settings_.hosts = std::move(hosts); }
+
 private:
     struct Context;
 

@@ -204,6 +204,31 @@ TEST(DhcpService, UnwritableLeaseFileStopsTheStart) {
     EXPECT_NE(service.error().find("dhcp-leasefile"), std::string::npos) << service.error();
 }
 
+TEST(DhcpService, ReloadHostsRereadsTheHostsFileAndKeepsConfigHosts) {
+    Harness h;
+    ASSERT_TRUE(h.loop);
+    TempDir dir;
+    const auto hosts_file = dir.file("hosts");
+    std::ofstream(hosts_file) << "52:54:00:67:00:02,127.0.0.52\n";
+    DhcpServiceParams params;
+    params.server_port = 0;
+    auto options = loopback_options(dir.file("l"));
+    options.push_back(opt("dhcp-host", "52:54:00:67:00:01,127.0.0.51"));
+    options.push_back(opt("dhcp-hostsfile", hosts_file));
+    auto started = start_dhcp_service(*h.loop, options, params, h.log, nullptr);
+    ASSERT_TRUE(started) << started.error();
+    auto& service = **started;
+    ASSERT_EQ(service.engine().settings().hosts.size(), 2U);
+    std::ofstream(hosts_file, std::ios::trunc)
+        << "52:54:00:67:00:03,127.0.0.53\n52:54:00:67:00:04,127.0.0.54\n";
+    service.reload_hosts();
+    const auto& hosts = service.engine().settings().hosts;
+    ASSERT_EQ(hosts.size(), 3U);
+    EXPECT_EQ(hosts[0].address, Ipv4Address({127, 0, 0, 51}));
+    EXPECT_EQ(hosts[1].address, Ipv4Address({127, 0, 0, 53}));
+    EXPECT_EQ(hosts[2].address, Ipv4Address({127, 0, 0, 54}));
+}
+
 TEST(DhcpService, AckArrivesOnlyAfterTheLeaseIsOnDiskAndNamesAreReported) {
     Harness h;
     ASSERT_TRUE(h.loop);
