@@ -20,3 +20,9 @@ nfv_add_test(vpn_server_routes_test
   SOURCES server/client_routes_test.cpp server/client_registry_test.cpp
   LIBS nfv::vpn_core nfv::platform_testing
   LABEL unit)
+
+# The server TUN's addresses and routes from the server plan.
+nfv_add_test(vpn_server_tunnel_test
+  SOURCES server/server_tunnel_test.cpp
+  LIBS nfv::vpn_runtime
+  LABEL unit)
