@@ -44,6 +44,21 @@ Result<ClientAddresses, std::string> client_addresses(const config::ServerPlan& 
     return out;
 }
 
+std::vector<config::PoolEntry> persist_entries(const config::ServerPlan& plan,
+                                               const session::AddressPool& pool) {
+    auto entries = pool.persist_entries();
+    for (auto& entry : entries) {
+        const auto index = entry.ipv4 ? pool.index_of(*entry.ipv4) : std::nullopt;
+        if (!index) {
+            continue;
+        }
+        if (const auto addresses = client_addresses(plan, session::PoolLease{*index, {}})) {
+            entry.ipv6 = addresses->ipv6;
+        }
+    }
+    return entries;
+}
+
 void set_push_addresses(const ClientAddresses& addresses, session::PushReplyParams& push) {
     push.ifconfig = addresses.ifconfig;
     push.ifconfig_ipv6 = addresses.ipv6;

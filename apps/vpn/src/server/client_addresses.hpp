@@ -14,10 +14,12 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "nfv/net/ip_address.hpp"
 #include "nfv/platform/result.hpp"
 
+#include "config/pool_persist.hpp"
 #include "config/server_plan.hpp"
 #include "server/client_routes.hpp"
 #include "session/address_pool.hpp"
@@ -36,6 +38,11 @@ struct ClientAddresses {
 /// The addresses of the client holding `lease` in the pools of `plan`.
 [[nodiscard]] Result<ClientAddresses, std::string> client_addresses(
     const config::ServerPlan& plan, const session::PoolLease& lease);
+
+/// The ifconfig-pool-persist entries of `pool` with each name's IPv6 address as well, the
+/// "CN,IPv4,IPv6" lines openvpn 2.6 writes when server-ipv6 is set.
+[[nodiscard]] std::vector<config::PoolEntry> persist_entries(const config::ServerPlan& plan,
+                                                             const session::AddressPool& pool);
 
 /// Fills the ifconfig / ifconfig-ipv6 fields of a client's PUSH_REPLY.
 void set_push_addresses(const ClientAddresses& addresses, session::PushReplyParams& push);

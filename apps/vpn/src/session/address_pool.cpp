@@ -96,6 +96,15 @@ std::vector<config::PoolEntry> AddressPool::persist_entries() const {
     return out;
 }
 
+std::optional<std::size_t> AddressPool::index_of(net::Ipv4Address client) const {
+    for (std::size_t index = 0; index < entries_.size(); ++index) {
+        if (client_address(entries_[index]) == client) {
+            return index;
+        }
+    }
+    return std::nullopt;
+}
+
 std::size_t AddressPool::in_use() const {
     std::size_t count = 0;
     for (const auto& entry : entries_) {

@@ -50,6 +50,10 @@ public:
     /// The name -> address list for the persist file (entries that ever had a name).
     [[nodiscard]] std::vector<config::PoolEntry> persist_entries() const;
 
+    /// The entry index of a client address this pool hands out (for the IPv6 pool, which pairs
+    /// entry N with its base + N), or nullopt for any other address.
+    [[nodiscard]] std::optional<std::size_t> index_of(net::Ipv4Address client) const;
+
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
     [[nodiscard]] std::size_t in_use() const;
 

@@ -106,5 +106,33 @@ TEST(ClientAddresses, TheClientOwnsBothAddresses) {
     EXPECT_EQ(routes.size(), 2u);
 }
 
+TEST(ClientAddresses, PersistFileHasBothAddressesAsOpenVpnWritesIt) {
+    const auto plan = nyr_plan();
+    session::AddressPool pool(plan.pool->first, plan.pool->second, plan.topology,
+                              plan.pool_netmask);
+    ASSERT_TRUE(pool.acquire("client1"));
+    const auto second = pool.acquire("client2");
+    ASSERT_TRUE(second);
+    pool.release(second->index);  // released names stay in the file
+    EXPECT_EQ(config::format_pool_persist(persist_entries(plan, pool)),
+              "client1,10.8.0.2,fddd:1194:1194:1194::1000\n"
+              "client2,10.8.0.3,fddd:1194:1194:1194::1001\n");
+    config::ServerPlan v4_only = plan;
+    v4_only.ifconfig_ipv6.reset();
+    v4_only.ipv6_pool_base.reset();
+    EXPECT_EQ(config::format_pool_persist(persist_entries(v4_only, pool)),
+              "client1,10.8.0.2,\nclient2,10.8.0.3,\n");
+}
+
+TEST(ClientAddresses, PoolIndexOfNet30Addresses) {
+    // server 10.8.0.0/24 topology net30: blocks from 10.8.0.4, the client gets block + 2.
+    session::AddressPool pool(v4("10.8.0.4"), v4("10.8.0.251"), config::Topology::kNet30,
+                              v4("255.255.255.252"));
+    EXPECT_EQ(pool.index_of(v4("10.8.0.6")), 0u);
+    EXPECT_EQ(pool.index_of(v4("10.8.0.10")), 1u);
+    EXPECT_EQ(pool.index_of(v4("10.8.0.5")), std::nullopt) << "the server end of a block";
+    EXPECT_EQ(pool.index_of(v4("10.9.0.6")), std::nullopt);
+}
+
 }  // namespace
 }  // namespace nfv::vpn::server
