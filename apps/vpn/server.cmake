@@ -12,4 +12,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_routes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_addresses.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/persist_schedule.cpp
 )
