@@ -40,9 +40,10 @@ void ClientRegistry::remove(ClientId client) {
 
 std::optional<ClientRegistry::Match> ClientRegistry::find(
     const PeerEndpoint& from, std::optional<std::uint32_t> peer_id) const {
-    if (peer_id) {
-        // P_DATA_V2 is found by peer-id only, as in OpenVPN's multi_get_create_instance_udp;
-        // an unknown peer-id matches nothing even from a client's address.
+    // P_DATA_V2 is found by peer-id only, as in OpenVPN's multi_get_create_instance_udp; an
+    // unknown peer-id matches nothing even from a client's address. MAX_PEER_ID means "no
+    // peer-id" and falls back to the address.
+    if (peer_id && *peer_id != proto::kMaxPeerId) {
         if (*peer_id < slots_.size() && slots_[*peer_id]) {
             return Match{static_cast<ClientId>(*peer_id), *slots_[*peer_id] != from};
         }
@@ -52,6 +53,23 @@ std::optional<ClientRegistry::Match> ClientRegistry::find(
         return Match{it->second, false};
     }
     return std::nullopt;
+}
+
+std::optional<ClientRegistry::Match> ClientRegistry::find_datagram(
+    const PeerEndpoint& from, std::span<const std::byte> wire) const {
+    if (wire.empty()) {
+        return std::nullopt;
+    }
+    std::optional<std::uint32_t> peer_id;
+    const auto op = proto::parse_opcode_byte(std::to_integer<std::uint8_t>(wire[0]));
+    if (op && op->opcode == proto::Opcode::kDataV2) {
+        const auto header = proto::parse_data_header(wire);
+        if (!header) {
+            return std::nullopt;  // shorter than opcode + peer-id
+        }
+        peer_id = header->peer_id;
+    }
+    return find(from, peer_id);
 }
 
 bool ClientRegistry::float_to(ClientId client, const PeerEndpoint& to) {

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "nfv/net/ip_address.hpp"
@@ -63,9 +64,13 @@ public:
         friend bool operator==(const Match&, const Match&) = default;
     };
     /// The client a datagram from `from` belongs to. `peer_id` is the P_DATA_V2 peer id, or
-    /// nullopt for every other opcode.
+    /// nullopt for every other opcode; 0xFFFFFF (MAX_PEER_ID, "unset") is looked up by address.
     [[nodiscard]] std::optional<Match> find(const PeerEndpoint& from,
                                             std::optional<std::uint32_t> peer_id) const;
+    /// find() for a datagram as received: the peer-id is read from a P_DATA_V2 header; a
+    /// P_DATA_V2 too short to hold one matches nothing.
+    [[nodiscard]] std::optional<Match> find_datagram(const PeerEndpoint& from,
+                                                     std::span<const std::byte> wire) const;
     /// Moves `client` to `to` after an authenticated packet came from there. False (nothing
     /// changes) if `client` is unknown or another client holds `to`.
     bool float_to(ClientId client, const PeerEndpoint& to);

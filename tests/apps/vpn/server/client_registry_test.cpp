@@ -1,5 +1,7 @@
 #include "server/client_registry.hpp"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace nfv::vpn::server {
@@ -54,7 +56,9 @@ TEST(ClientRegistry, DataV2IsFoundByPeerIdAndAnotherAddressIsAFloatCandidate) {
         << "bob's address with alice's peer-id is alice's packet, to be authenticated as hers";
     EXPECT_EQ(registry.find(at("192.0.2.1", 40000), 7u), std::nullopt)
         << "an unknown peer-id matches nothing, even from a client's address";
-    EXPECT_EQ(registry.find(at("192.0.2.1", 40000), 0xFFFFFFu), std::nullopt);
+    EXPECT_EQ(registry.find(at("192.0.2.1", 40000), 0xFFFFFFu), (Match{*alice, false}))
+        << "MAX_PEER_ID means no peer-id: found by address";
+    EXPECT_EQ(registry.find(at("198.51.100.7", 5000), 0xFFFFFFu), std::nullopt);
 }
 
 TEST(ClientRegistry, FloatMovesTheClientToItsNewAddress) {
@@ -83,6 +87,25 @@ TEST(ClientRegistry, FloatOntoAnotherClientsAddressIsRefused) {
     registry.remove(*bob);
     EXPECT_TRUE(registry.float_to(*alice, at("192.0.2.2", 40000)));
     EXPECT_EQ(registry.find(at("192.0.2.2", 40000), std::nullopt), (Match{*alice, false}));
+}
+
+TEST(ClientRegistry, DatagramsAreMatchedByTheirOpcodeAndPeerId) {
+    ClientRegistry registry(10);
+    ASSERT_EQ(registry.add(at("192.0.2.1", 40000)), 0u);
+    ASSERT_EQ(registry.add(at("192.0.2.2", 40000)), 1u);
+    // P_DATA_V2 (opcode 9, key id 0) with peer-id 1, then a packet id.
+    const std::vector<std::byte> data_v2{std::byte{0x48}, std::byte{0}, std::byte{0}, std::byte{1},
+                                         std::byte{0},    std::byte{0}, std::byte{0}, std::byte{1}};
+    EXPECT_EQ(registry.find_datagram(at("192.0.2.1", 40000), data_v2), (Match{1, true}))
+        << "peer-id 1 from client 0's address: client 1's float candidate";
+    EXPECT_EQ(registry.find_datagram(at("192.0.2.1", 40000), std::span(data_v2).first(3)),
+              std::nullopt)
+        << "truncated P_DATA_V2";
+    // P_CONTROL_V1 (opcode 4): by address whatever follows.
+    const std::vector<std::byte> control{std::byte{0x20}, std::byte{0}, std::byte{0}, std::byte{1}};
+    EXPECT_EQ(registry.find_datagram(at("192.0.2.1", 40000), control), (Match{0, false}));
+    EXPECT_EQ(registry.find_datagram(at("192.0.2.9", 40000), control), std::nullopt);
+    EXPECT_EQ(registry.find_datagram(at("192.0.2.1", 40000), {}), std::nullopt);
 }
 
 }  // namespace
