@@ -13,4 +13,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_addresses.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/persist_schedule.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/client_config.cpp
 )
