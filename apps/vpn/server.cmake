@@ -6,8 +6,8 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/session/reset_cookie.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/session/address_pool.cpp
 )
-# Server runtime pieces that are still sans-I/O: the client routing table and the
-# client registry (address / peer-id -> client, float).
+# Server runtime pieces that are still sans-I/O (apps/vpn/src/server/): routing table, client
+# registry and float, client addresses, pool-persist schedule, client-config-dir files.
 target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_routes.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_registry.cpp

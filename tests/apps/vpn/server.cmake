@@ -14,9 +14,9 @@ nfv_add_test(vpn_server_session_test
 add_executable(vpn_server_session_probe session/server_session_probe.cpp)
 target_link_libraries(vpn_server_session_probe PRIVATE nfv::vpn_runtime nfv::warnings)
 
-# The server's routing table (tunnel addresses and iroutes -> clients, client-to-client) and
-# client registry (address / peer-id -> client, float).
-nfv_add_test(vpn_server_routes_test
+# The sans-I/O pieces of the server runtime (apps/vpn/src/server/): routing table, client
+# registry and float, client addresses and pool persistence, client-config-dir files.
+nfv_add_test(vpn_server_core_test
   SOURCES server/client_routes_test.cpp server/client_registry_test.cpp
     server/client_addresses_test.cpp server/persist_schedule_test.cpp
     server/client_config_test.cpp
