@@ -330,6 +330,14 @@ void DhcpService::log_outcome(const std::string& text) {
 
 void DhcpService::apply_changes(const std::vector<LeaseChange>& changes) {
     for (const auto& change : changes) {
+        // The expiry timer's target only moves earlier here (O(changes)); a removal or renewal
+        // that makes it later is found when the timer fires and rescans (once per expiry).
+        const bool present_lease =
+            change.event == LeaseEvent::kAdded || change.event == LeaseEvent::kRenewed;
+        if (present_lease && !change.lease.infinite() &&
+            (!next_expiry_ || change.lease.expires < *next_expiry_)) {
+            next_expiry_ = change.lease.expires;
+        }
         const std::uint32_t key = change.lease.address.to_u32();
         const bool present =
             change.event == LeaseEvent::kAdded || change.event == LeaseEvent::kRenewed;
@@ -476,6 +484,7 @@ void DhcpService::on_expiry_timer() {
         apply_changes(expired);
         batch_.add_changes(expired);
     }
+    next_expiry_ = engine_.next_expiry();  // the one O(leases) scan, per timer firing
     commit_and_send();
     if (!batch_.dirty() && !store_.read_only() && store_.journal_records() > 0) {
         if (auto written = store_.write(engine_.leases()); written) {
@@ -496,7 +505,9 @@ void DhcpService::schedule_timer() {
         timer_.reset();
     }
     std::optional<std::int64_t> delay;
-    if (const auto next = engine_.next_expiry()) {
+    // next_expiry_, not engine_.next_expiry(): this runs after every batch, and a scan of every
+    // lease per batch was most of the server's CPU under perfdhcp with 50,000 leases.
+    if (const auto next = next_expiry_) {
         // One second late rather than early: the wall clock and the loop's monotonic clock
         // tick independently, and an early wake-up would find nothing expired yet.
         delay =

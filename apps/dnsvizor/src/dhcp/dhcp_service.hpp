@@ -141,6 +141,8 @@ private:
     std::uint16_t local_port_ = 0;
     platform::io::Watch watch_;
     std::optional<platform::io::TimerId> timer_;
+    // No later than the earliest finite lease expiry (may be earlier: then the timer rescans).
+    std::optional<platform::WallTime> next_expiry_;
     bool compaction_failed_ = false;              // the last idle compaction failed: retry slowly
     std::map<std::uint32_t, std::string> names_;  // address -> host name announced
     DhcpServiceStats stats_;
