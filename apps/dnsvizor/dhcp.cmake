@@ -6,6 +6,8 @@ add_library(nfv_dnsvizor_dhcp STATIC
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/option_values.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/option_mapper.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/host_files.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_script.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/script_runner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_journal.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/lease_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/dhcp/interface_table.cpp
