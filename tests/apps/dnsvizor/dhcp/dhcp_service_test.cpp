@@ -362,5 +362,39 @@ TEST(DhcpService, LoadsAnExistingDnsmasqLeaseFileAndPrunesExpiredLeases) {
     EXPECT_EQ(h.names[0].hostname, "keeper");
 }
 
+TEST(DhcpService, LeaseExpiresAtRunTimeAndTheIdleCompactionRewritesTheFile) {
+    Harness h;
+    ASSERT_TRUE(h.loop);
+    TempDir dir;
+    const std::string lease_file = dir.file("dnsmasq.leases");
+    const std::int64_t soon = h.loop->clock().wall_now().unix_seconds + 2;
+    {
+        std::ofstream out(lease_file);
+        out << "4000000000 52:54:00:00:00:01 127.0.0.51 keeper *\n"
+            << soon << " 52:54:00:00:00:02 127.0.0.52 brief *\n";
+    }
+    DhcpServiceParams params;
+    params.server_port = 0;
+    auto started = start_dhcp_service(*h.loop, loopback_options(lease_file), params, h.log,
+                                      [&](const LeaseNameChange& c) { h.names.push_back(c); });
+    ASSERT_TRUE(started) << started.error();
+    const auto& service = *started;
+    ASSERT_EQ(service->engine().leases().size(), 2U);
+    // The expiry timer (its target taken from the loaded leases) removes the lease...
+    ASSERT_TRUE(h.run_until([&] { return service->engine().leases().size() == 1U; }));
+    ASSERT_FALSE(h.names.empty());
+    EXPECT_EQ(h.names.back().hostname, "brief");
+    EXPECT_FALSE(h.names.back().added);
+    // ...the removal is journalled, and after a quiet second the journal is folded into the
+    // lease file, which is dnsmasq's format again with the journal empty.
+    const std::string keeper = "4000000000 52:54:00:00:00:01 127.0.0.51 keeper *\n";
+    ASSERT_TRUE(h.run_until([&] {
+        std::error_code ec;
+        return read_all(lease_file) == keeper &&
+               std::filesystem::file_size(lease_file + ".journal", ec) == 0 && !ec;
+    })) << read_all(lease_file)
+        << "journal: " << read_all(lease_file + ".journal");
+}
+
 }  // namespace
 }  // namespace nfv::dnsvizor::dhcp
