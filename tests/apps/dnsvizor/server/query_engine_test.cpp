@@ -194,6 +194,23 @@ TEST(QueryEngine, StopDnsRebindEmptiesPrivateAnswersAndDoesNotCacheThem) {
     EXPECT_EQ(h.out.to_upstreams.size(), 1U) << "a doctored answer is not cached";
 }
 
+TEST(QueryEngine, TruncatedReplyWithPrivateAddressesKeepsTcUnderStopDnsRebind) {
+    Harness h;
+    h.settings.upstream.stop_dns_rebind = true;
+    h.build();
+    h.ask(test::query(question("evil.example."), 1));
+    ASSERT_EQ(h.out.to_upstreams.size(), 1U);
+    const auto up = test::parse(h.out.to_upstreams[0].wire);
+    auto r =
+        test::response(up.questions.at(0), Rcode::kNoError,
+                       {test::a_record("evil.example.", 300, {192, 168, 1, 1})}, {}, up.header.id);
+    r.header.tc = true;
+    h.engine->on_upstream_datagram(test::wire(r), h.server, h.clock.now(), h.out);
+    const auto reply = h.client_reply();
+    EXPECT_TRUE(reply.header.tc);  // passed on as dnsmasq does, not doctored (TC cleared)
+    EXPECT_TRUE(reply.answers.empty());
+}
+
 TEST(QueryEngine, UpstreamTruncatedReplyReachesTheClientWithoutRecords) {
     Harness h;
     h.ask(test::query(question("big.example."), 1));
