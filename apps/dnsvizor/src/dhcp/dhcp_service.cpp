@@ -125,7 +125,7 @@ Result<std::unique_ptr<DhcpService>, std::string> DhcpService::create(
     std::vector<LeaseChange> loaded;
     for (const auto& lease : service->engine_.leases())
         loaded.push_back(LeaseChange{LeaseEvent::kAdded, lease});
-    service->apply_changes(loaded);
+    service->apply_changes(loaded, /*at_start=*/true);
 
     for (const auto& range : service->engine_.settings().ranges) {
         if (range.static_only) {
@@ -170,10 +170,13 @@ DhcpService::DhcpService(platform::io::EventLoop& loop, DhcpImport import,
       interfaces_(
           InterfaceFilter{params.interfaces, params.except_interfaces, params.serve_loopback},
           import.settings.ranges),
+      script_path_(import.script),
       log_dhcp_(import.log_dhcp || params.log_dhcp),
       quiet_dhcp_(import.quiet_dhcp || params.quiet_dhcp),
       watch_(loop, *this, 0),
       send_buffer_(2048) {
+    if (!script_path_.empty())
+        script_.emplace(loop, log_);
     if (params.metrics != nullptr) {
         auto& m = metrics_.emplace();
         auto& registry = *params.metrics;
@@ -204,6 +207,15 @@ DhcpService::~DhcpService() {
     if (timer_)
         loop_.cancel_timer(*timer_);
     flush();
+}
+
+std::string_view DhcpService::lease_domain(net::Ipv4Address address) const {
+    for (const auto& range : engine_.settings().ranges) {
+        if (!range.domain.empty() && address.to_u32() >= range.start.to_u32() &&
+            address.to_u32() <= range.end.to_u32())
+            return range.domain;
+    }
+    return engine_.settings().domain;
 }
 
 void DhcpService::reload_hosts() {
@@ -328,7 +340,7 @@ void DhcpService::log_outcome(const std::string& text) {
     }
 }
 
-void DhcpService::apply_changes(const std::vector<LeaseChange>& changes) {
+void DhcpService::apply_changes(const std::vector<LeaseChange>& changes, bool at_start) {
     for (const auto& change : changes) {
         // The expiry timer's target only moves earlier here (O(changes)); a removal or renewal
         // that makes it later is found when the timer fires and rescans (once per expiry).
@@ -344,6 +356,20 @@ void DhcpService::apply_changes(const std::vector<LeaseChange>& changes) {
         const std::string now_name = present ? change.lease.hostname : std::string{};
         const auto it = names_.find(key);
         const std::string before = it != names_.end() ? it->second : std::string{};
+        if (script_) {
+            // dhcp-script: `old` for leases read at start and for a renewal that changed the
+            // name (dnsmasq runs plain renewals only with script-on-renewal), else add/del.
+            std::string_view action = to_string(change.event);
+            const bool renamed = change.event == LeaseEvent::kRenewed && before != now_name;
+            if (at_start)
+                action = "old";
+            if (at_start || change.event != LeaseEvent::kRenewed || renamed) {
+                const ScriptContext context{action, lease_domain(change.lease.address),
+                                            renamed ? std::string_view(before) : "", log_dhcp_};
+                script_->run(
+                    script_call(script_path_, change.lease, context, loop_.clock().wall_now()));
+            }
+        }
         if (before == now_name)
             continue;
         if (!before.empty() && on_name_change_)

@@ -44,6 +44,7 @@
 #include "dhcp/lease_engine.hpp"
 #include "dhcp/lease_store.hpp"
 #include "dhcp/option_mapper.hpp"
+#include "dhcp/script_runner.hpp"
 
 namespace nfv::dnsvizor::dhcp {
 
@@ -120,7 +121,8 @@ private:
     void handle_datagram(std::span<const std::byte> payload, std::uint32_t ifindex);
     void commit_and_send();
     void send(const GroupCommit::Held& held);
-    void apply_changes(const std::vector<LeaseChange>& changes);
+    void apply_changes(const std::vector<LeaseChange>& changes, bool at_start = false);
+    [[nodiscard]] std::string_view lease_domain(net::Ipv4Address address) const;
     void on_expiry_timer();
     void schedule_timer();
     void log_outcome(const std::string& text);
@@ -135,6 +137,7 @@ private:
     LeaseStore store_;
     GroupCommit batch_;
     InterfaceTable interfaces_;
+    std::string script_path_;  // dhcp-script; empty: none
     bool log_dhcp_ = false;
     bool quiet_dhcp_ = false;
     platform::io::UniqueFd fd_;
@@ -149,6 +152,8 @@ private:
     std::vector<std::byte> send_buffer_;
 
     std::optional<DhcpServiceMetrics> metrics_;
+    // Last member: destroyed first, so a running script is waited for before the rest goes.
+    std::optional<ScriptRunner> script_;
 };
 
 /// main's entry point: maps `dhcp_options` (DhcpImport; warnings are logged), and starts the

@@ -23,12 +23,11 @@ constexpr std::string_view kIpv6Warning = "DHCPv6/RA is not supported yet; ignor
 
 // Options that change who gets served or which address: ignoring them would hand out leases the
 // user did not intend, so they stop the start.
-constexpr std::array<std::string_view, 19> kUnsupportedErrors{
-    "dhcp-ignore",         "dhcp-optsfile",    "dhcp-optsdir",     "dhcp-script",
-    "dhcp-luascript",      "dhcp-proxy",       "dhcp-relay",       "dhcp-mac",
-    "dhcp-match",          "dhcp-vendorclass", "dhcp-userclass",   "dhcp-circuitid",
-    "dhcp-remoteid",       "dhcp-subscrid",    "tag-if",           "shared-network",
-    "dhcp-alternate-port", "bootp-dynamic",    "dhcp-ignore-clid",
+constexpr std::array<std::string_view, 13> kUnsupportedErrors{
+    "dhcp-optsfile",    "dhcp-optsdir",   "dhcp-luascript",      "dhcp-proxy",
+    "dhcp-relay",       "dhcp-mac",       "dhcp-circuitid",      "dhcp-remoteid",
+    "dhcp-subscrid",    "shared-network", "dhcp-alternate-port", "bootp-dynamic",
+    "dhcp-ignore-clid",
 };
 
 // Options that only refine details: we run without them and say so.
@@ -550,6 +549,12 @@ Result<void, std::string> map_one(const RawOption& option, DhcpImport& out,
         for (const std::string_view interface : split_commas(option.value))
             if (!interface.empty())
                 out.no_dhcp_interfaces.emplace_back(interface);
+        return {};
+    }
+    if (name == "dhcp-script") {
+        if (option.value.empty())
+            return fail(option, "missing parameter (a program)");
+        out.script = option.value;
         return {};
     }
     if (name == "dhcp-leasefile") {

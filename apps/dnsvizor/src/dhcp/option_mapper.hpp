@@ -14,12 +14,13 @@
 //   dhcp-hostsfile, dhcp-hostsdir, read-ethers (host_files.hpp),
 //   dhcp-match=set:t,opt[,value], dhcp-vendorclass=set:t,text, dhcp-userclass=set:t,text,
 //   tag-if=set:t[,set:u][,tag:c..] (tags computed before the host lookup and option selection),
+//   dhcp-script=path (add/old/del calls, lease_script.hpp),
 //   no-dhcp-interface=if and no-dhcpv4-interface=if (the runtime serves no DHCP there; DNS
 //   still does).
 // DHCPv6 ranges, option6:, enable-ra, ra-param and no-dhcpv6-interface become the warning
 // "DHCPv6/RA is not supported yet; ignored". Every other DHCP option is either a named error
 // (options whose absence would change who gets which address, e.g. dhcp-mac,
-// dhcp-script) or a named warning (options that only change details, e.g. dhcp-broadcast,
+// dhcp-optsfile) or a named warning (options that only change details, e.g. dhcp-broadcast,
 // dhcp-fqdn).
 //
 // Errors and warnings start with "<file>:<line>: <option>: " (or "command line: ..."), so a user
@@ -47,6 +48,7 @@ struct DhcpImport {
     DhcpServerSettings settings;
     std::string lease_file{kDefaultLeaseFile};
     bool lease_file_readonly = false;             // leasefile-ro: leases live in memory only
+    std::string script;                           // dhcp-script=path (lease_script.hpp)
     bool log_dhcp = false;                        // log-dhcp: extra per-packet detail
     bool quiet_dhcp = false;                      // quiet-dhcp: no per-packet log lines
     bool no_ping = false;                         // no-ping (we never ping; kept for reporting)

@@ -341,6 +341,54 @@ TEST(DhcpService, LoopbackIsNotServedByDefault) {
     EXPECT_EQ(service->stats().replies_sent, 0U);
 }
 
+// A script that appends its arguments and DNSMASQ_* environment to `out`.
+std::string write_recording_script(const TempDir& dir, const std::string& out) {
+    const auto path = dir.file("script.sh");
+    std::ofstream(path) << "#!/bin/sh\necho \"$* exp=${DNSMASQ_LEASE_EXPIRES:-none} "
+                           "dom=${DNSMASQ_DOMAIN:-none}\" >> "
+                        << out << "\n";
+    fs::permissions(path, fs::perms::owner_all);
+    return path;
+}
+
+TEST(DhcpService, ScriptRunsOldForLeasesReadAtStart) {
+    Harness h;
+    ASSERT_TRUE(h.loop);
+    TempDir dir;
+    const std::string lease_file = dir.file("dnsmasq.leases");
+    std::ofstream(lease_file) << "4000000000 52:54:00:00:00:01 127.0.0.51 keeper *\n";
+    const auto out = dir.file("calls");
+    DhcpServiceParams params;
+    params.server_port = 0;
+    auto options = loopback_options(lease_file);
+    options.push_back(opt("dhcp-script", write_recording_script(dir, out)));
+    auto started = start_dhcp_service(*h.loop, options, params, h.log, nullptr);
+    ASSERT_TRUE(started) << started.error();
+    ASSERT_TRUE(h.run_until([&] { return read_all(out).find('\n') != std::string::npos; }))
+        << ::testing::PrintToString(h.sink.lines());
+    EXPECT_EQ(read_all(out),
+              "old 52:54:00:00:00:01 127.0.0.51 keeper exp=4000000000 dom=test.lan\n");
+}
+
+TEST(ScriptRunner, CallsRunInOrderOneAtATimeWithoutBlocking) {
+    Harness h;
+    ASSERT_TRUE(h.loop);
+    TempDir dir;
+    const auto out = dir.file("calls");
+    const auto script = write_recording_script(dir, out);
+    ScriptRunner runner(*h.loop, h.log);
+    runner.run({{script, "add", "52:54:00:00:00:01", "10.0.0.1", "a"}, {"DNSMASQ_DOMAIN=x"}});
+    runner.run({{script, "del", "52:54:00:00:00:01", "10.0.0.1"}, {}});
+    runner.run({{dir.file("missing"), "add", "52:54:00:00:00:02", "10.0.0.2"}, {}});
+    EXPECT_FALSE(runner.idle());  // run() returned while the first script still runs
+    ASSERT_TRUE(h.run_until([&] { return runner.idle(); }));
+    EXPECT_EQ(read_all(out),
+              "add 52:54:00:00:00:01 10.0.0.1 a exp=none dom=x\n"
+              "del 52:54:00:00:00:01 10.0.0.1 exp=none dom=none\n");
+    EXPECT_EQ(runner.started(), 3U);
+    EXPECT_EQ(runner.failed(), 1U);
+}
+
 TEST(DhcpService, LoadsAnExistingDnsmasqLeaseFileAndPrunesExpiredLeases) {
     Harness h;
     ASSERT_TRUE(h.loop);
