@@ -12,8 +12,8 @@
 // PTR from the moment its ACK leaves (the lease is on disk first) until the lease ends.
 // Exit codes follow dnsmasq: 1 configuration, 2 network (a socket cannot be bound), 3 file
 // system (pid file, lease file), 5 anything else. Signals: SIGHUP re-reads hosts files and
-// resolv.conf and clears the cache (DHCP host data comes from dhcp-host lines only, read at
-// start); SIGTERM/SIGINT write any lease not yet durable, then exit; SIGUSR1 logs statistics.
+// resolv.conf, clears the cache and re-reads dhcp-hostsfile/dhcp-hostsdir and /etc/ethers;
+// SIGTERM/SIGINT write any lease not yet durable, then exit; SIGUSR1 logs statistics.
 // Warnings (accepted but unsupported options, runtime limits) go to stderr as
 // "nfv-dnsvizor: warning: ..." and to the log.
 #include <cerrno>
