@@ -53,7 +53,8 @@ std::string row_of(const std::string& md, const std::string& name) {
 TEST(DnsvizorOptionsDoc, DhcpStatusComesFromTheOptionMapper) {
     const std::string md = printed(Format::kMarkdown);
     EXPECT_NE(row_of(md, "dhcp-range=").find("| dhcp: implemented |"), std::string::npos);
-    EXPECT_NE(row_of(md, "dhcp-script=").find("| dhcp: error, refused |"), std::string::npos);
+    EXPECT_NE(row_of(md, "dhcp-relay=").find("| dhcp: error, refused |"), std::string::npos);
+    EXPECT_NE(row_of(md, "dhcp-script=").find("| dhcp: implemented |"), std::string::npos);
     EXPECT_NE(row_of(md, "dhcp-broadcast").find("| dhcp: warning, no effect |"), std::string::npos);
     EXPECT_NE(row_of(md, "enable-ra").find("DHCPv6/RA is not supported yet"), std::string::npos);
 }
