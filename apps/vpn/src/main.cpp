@@ -20,6 +20,7 @@
 #include "client/vpn_client.hpp"
 #include "config/check_config.hpp"
 #include "config/config_loader.hpp"
+#include "server/vpn_server.hpp"
 
 namespace {
 
@@ -76,6 +77,54 @@ nfv::platform::LogLevel level_for_verb(std::uint32_t verb) {
         return nfv::platform::LogLevel::kInfo;
     }
     return nfv::platform::LogLevel::kDebug;
+}
+
+// Server mode: the VpnServer on the loop until SIGTERM/SIGINT.
+int run_server(nfv::platform::io::EventLoop& loop, nfv::platform::Logger& log,
+               const nfv::vpn::config::VpnConfig& config, nfv::vpn::config::FileReader& reader,
+               nfv::platform::Random& random) {
+    auto server = nfv::vpn::server::VpnServer::create(loop, log, config, reader, random);
+    if (!server) {
+        std::fprintf(stderr, "nfv-vpn: error: %s\n", server.error().c_str());
+        return 1;
+    }
+    auto signals = nfv::platform::io::SignalWatcher::create(
+        loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
+            if (signal_number == SIGTERM || signal_number == SIGINT) {
+                (*server)->shutdown(signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+            } else {
+                (*server)->restart(signal_number == SIGHUP ? "SIGHUP" : "SIGUSR1");
+            }
+        });
+    if (!signals) {
+        std::fprintf(stderr, "nfv-vpn: error: signals: %s\n", signals.error().message().c_str());
+        return 1;
+    }
+    if (!config.writepid.empty() && !write_pid_file(config.writepid)) {
+        std::fprintf(stderr, "nfv-vpn: error: writepid %s: cannot write\n",
+                     config.writepid.c_str());
+        return 1;
+    }
+    if (auto started = (*server)->start(); !started) {
+        std::fprintf(stderr, "nfv-vpn: error: %s\n", started.error().c_str());
+        return 1;
+    }
+    if (!config.user.empty()) {
+        // The TUN is configured and the port bound: keep only NET_ADMIN (routes for iroutes
+        // and the teardown at exit).
+        const auto dropped = nfv::platform::io::drop_privileges(
+            {config.user, config.group, {nfv::platform::io::Capability::kNetAdmin}});
+        if (!dropped) {
+            std::fprintf(stderr, "nfv-vpn: error: user %s: %s\n", config.user.c_str(),
+                         dropped.error().c_str());
+            return 1;
+        }
+    }
+    if (auto ran = loop.run(); !ran) {
+        std::fprintf(stderr, "nfv-vpn: error: event loop: %s\n", ran.error().message().c_str());
+        return 1;
+    }
+    return (*server)->exit_code();
 }
 
 }  // namespace
@@ -146,6 +195,9 @@ int main(int argc, char** argv) {
     if (!loop) {
         std::fprintf(stderr, "nfv-vpn: error: io_uring: %s\n", loop.error().message().c_str());
         return 1;
+    }
+    if (config.role == nfv::vpn::config::Role::kServer) {
+        return run_server(**loop, log, config, reader, random);
     }
     auto client =
         nfv::vpn::client::VpnClient::create(**loop, log, config, reader, random, NFV_VERSION);

@@ -1,0 +1,1046 @@
+#include "server/vpn_server.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <fstream>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "config/pool_persist.hpp"
+#include "proto/packet.hpp"
+#include "server/client_config.hpp"
+#include "session/openssl_tls_stream.hpp"
+#include "setup/key_material.hpp"
+#include "tunnel/tunnel_plan.hpp"
+
+namespace nfv::vpn::server {
+namespace {
+
+using platform::io::SocketAddress;
+
+constexpr std::size_t kScratchSize = 65536 + 256;
+
+// The IP address and port of a kernel socket address.
+std::optional<PeerEndpoint> endpoint_of(const SocketAddress& address) {
+    if (address.family() == AF_INET) {
+        sockaddr_in in{};
+        std::memcpy(&in, address.data(), sizeof(in));
+        std::array<std::uint8_t, 4> octets{};
+        std::memcpy(octets.data(), &in.sin_addr, octets.size());
+        return PeerEndpoint{net::Ipv4Address(octets), address.port()};
+    }
+    if (address.family() == AF_INET6) {
+        sockaddr_in6 in6{};
+        std::memcpy(&in6, address.data(), sizeof(in6));
+        std::array<std::uint8_t, 16> octets{};
+        std::memcpy(octets.data(), &in6.sin6_addr, octets.size());
+        return PeerEndpoint{net::Ipv6Address(octets), address.port()};
+    }
+    return std::nullopt;
+}
+
+// The stable encoding of a client's address the reset cookie is computed over.
+std::vector<std::byte> cookie_address(const PeerEndpoint& endpoint) {
+    std::vector<std::byte> out;
+    if (endpoint.address.is_v4()) {
+        out.push_back(std::byte{4});
+        for (const auto octet : endpoint.address.v4().octets()) {
+            out.push_back(static_cast<std::byte>(octet));
+        }
+    } else {
+        out.push_back(std::byte{6});
+        for (const auto octet : endpoint.address.v6().octets()) {
+            out.push_back(static_cast<std::byte>(octet));
+        }
+    }
+    out.push_back(static_cast<std::byte>(endpoint.port >> 8U));
+    out.push_back(static_cast<std::byte>(endpoint.port & 0xffU));
+    return out;
+}
+
+bool is_data_packet(std::span<const std::byte> packet) {
+    const auto opcode =
+        static_cast<proto::Opcode>(std::to_integer<std::uint8_t>(packet[0]) >> proto::kOpcodeShift);
+    return opcode == proto::Opcode::kDataV1 || opcode == proto::Opcode::kDataV2;
+}
+
+std::string cipher_text(const session::ServerSession& session) {
+    const auto cipher = session.cipher();
+    return cipher ? std::string(proto::data_cipher_name(*cipher)) : std::string();
+}
+
+}  // namespace
+
+struct VpnServer::Client {
+    ClientId id = 0;
+    bool tcp = false;
+    PeerEndpoint endpoint;
+    SocketAddress address;
+    std::unique_ptr<platform::io::TcpStream> stream;
+    std::vector<std::byte> stream_buffer;  // TCP bytes not yet forming a whole packet
+    std::unique_ptr<session::ServerSession> session;
+    std::string common_name;
+    bool authenticated = false;
+    bool data_ready = false;
+    bool closing = false;
+    bool touched = false;
+    std::optional<std::size_t> pool_index;
+    std::optional<ClientAddresses> addresses;
+    platform::Instant handshake_deadline{};  // before a session exists (TCP)
+    std::optional<platform::io::TimerId> timer;
+    std::optional<platform::Instant> timer_at;
+    std::uint64_t bytes_in = 0;
+    std::uint64_t bytes_out = 0;
+    std::uint32_t connected_since = 0;
+};
+
+VpnServer::VpnServer(platform::io::EventLoop& loop, platform::Logger& log, config::VpnConfig config,
+                     config::FileReader& reader, platform::Random& random,
+                     ServerMaterials materials)
+    : loop_(loop),
+      log_(log),
+      config_(std::move(config)),
+      disk_(reader),
+      keys_(reader),
+      random_(random),
+      materials_(std::move(materials)),
+      tls_factory_(session::openssl_tls_factory(materials_.tls)),
+      pool_(materials_.plan.pool->first, materials_.plan.pool->second, materials_.plan.topology,
+            materials_.plan.pool_netmask, config_.server.duplicate_cn),
+      registry_(config_.server.max_clients),
+      persist_(config_.server.ifconfig_pool_persist_seconds),
+      scratch_(kScratchSize),
+      out_(kScratchSize) {}
+
+VpnServer::~VpnServer() {
+    for (auto& [id, client] : clients_) {
+        if (client->timer) {
+            loop_.cancel_timer(*client->timer);
+        }
+    }
+    if (persist_timer_) {
+        loop_.cancel_timer(*persist_timer_);
+    }
+}
+
+Result<std::unique_ptr<VpnServer>, std::string> VpnServer::create(platform::io::EventLoop& loop,
+                                                                  platform::Logger& log,
+                                                                  config::VpnConfig config,
+                                                                  config::FileReader& reader,
+                                                                  platform::Random& random) {
+    // Operator hooks that the server does not run yet: refusing them is better than letting a
+    // client in that the operator's script would have refused.
+    const std::pair<const std::string*, const char*> unsupported[] = {
+        {&config.server.auth_user_pass_verify, "auth-user-pass-verify"},
+        {&config.server.client_connect, "client-connect"},
+        {&config.server.client_disconnect, "client-disconnect"},
+        {&config.server.tls_crypt_v2_verify, "tls-crypt-v2-verify"},
+        {&config.tls_verify, "tls-verify"},
+    };
+    for (const auto& [value, name] : unsupported) {
+        if (!value->empty()) {
+            return Unexpected(std::string(name) +
+                              ": server scripts are not run by nfv-vpn yet; remove the directive "
+                              "or keep openvpn for this server");
+        }
+    }
+    CachingFileReader probe(reader);
+    auto materials = prepare_server(config, probe);
+    if (!materials) {
+        return Unexpected(materials.error());
+    }
+    auto server = std::unique_ptr<VpnServer>(
+        new VpnServer(loop, log, std::move(config), reader, random, std::move(*materials)));
+    // Read the key files once more through the server's own cache, as root, now.
+    if (auto checked = prepare_server(server->config_, server->keys_); !checked) {
+        return Unexpected(checked.error());
+    }
+    auto cookie =
+        session::ResetCookie::create(random, std::chrono::seconds(server->config_.hand_window));
+    if (!cookie) {
+        return Unexpected(std::string("cannot create the reset cookie key"));
+    }
+    server->cookie_ = std::make_unique<session::ResetCookie>(std::move(*cookie));
+    for (const auto& warning : server->materials_.warnings) {
+        log.warn(warning);
+    }
+    return server;
+}
+
+session::Now VpnServer::now() {
+    return {loop_.now(), static_cast<std::uint32_t>(loop_.clock().wall_now().unix_seconds)};
+}
+
+Result<void, std::string> VpnServer::start() {
+    load_pool_persist();
+    if (auto tunnel = open_tunnel(); !tunnel) {
+        return tunnel;
+    }
+    if (auto listeners = open_listeners(); !listeners) {
+        return listeners;
+    }
+    log_.info("Initialization Sequence Completed", {{"device", tun_->name()},
+                                                    {"pool_size", pool_.size()},
+                                                    {"max_clients", registry_.max_clients()}});
+    return {};
+}
+
+Result<void, std::string> VpnServer::open_tunnel() {
+    for (const auto& warning : materials_.tunnel.warnings) {
+        log_.warn(warning);
+    }
+    tunnel::HostRoutes host;
+    auto plan = tunnel::plan_tunnel(materials_.tunnel.network, host);
+    if (!plan) {
+        return Unexpected("tunnel: " + plan.error());
+    }
+    for (const auto& warning : plan->warnings) {
+        log_.warn(warning);
+    }
+    platform::io::TunOptions options;
+    options.name = config_.dev == "tun" ? std::string() : config_.dev;
+    auto opened = platform::io::TunDevice::open(loop_, options,
+                                                [this](auto packets) { on_tun_packets(packets); });
+    if (!opened) {
+        return Unexpected("cannot open the TUN device: " + opened.error().message());
+    }
+    tun_ = std::move(*opened);
+    if (auto r = tun_->set_mtu(plan->mtu); !r) {
+        return Unexpected("TUN MTU: " + r.error().message());
+    }
+    if (auto r = tun_->set_up(); !r) {
+        return Unexpected("TUN up: " + r.error().message());
+    }
+    auto table = platform::io::RouteTable::open();
+    if (!table) {
+        return Unexpected("rtnetlink: " + table.error().message());
+    }
+    route_table_.emplace(std::move(*table));
+    auto index = platform::io::RouteTable::interface_index(tun_->name());
+    if (!index) {
+        return Unexpected("TUN index: " + index.error().message());
+    }
+    tunnel_ = std::make_unique<tunnel::TunnelSetup>(*route_table_, *index);
+    if (auto applied = tunnel_->apply(*plan); !applied) {
+        return Unexpected("tunnel: " + applied.error());
+    }
+    return {};
+}
+
+Result<void, std::string> VpnServer::open_listeners() {
+    const bool ipv6 = config_.protocol.family == config::AddressFamily::kIpv6;
+    const std::string host = !config_.local.empty() ? config_.local : (ipv6 ? "::" : "0.0.0.0");
+    const std::uint16_t port = config_.lport.value_or(config_.port);
+    const auto local = SocketAddress::parse(host, port);
+    if (!local) {
+        return Unexpected("local " + host + ": not a numeric IPv4 or IPv6 address");
+    }
+    if (config_.protocol.transport == config::Transport::kTcp) {
+        auto listener = platform::io::TcpListener::listen(
+            loop_, *local, {}, [this](platform::io::UniqueFd fd, const SocketAddress& peer) {
+                on_accept(std::move(fd), peer);
+            });
+        if (!listener) {
+            return Unexpected("cannot listen on TCP " + local->to_string() + ": " +
+                              listener.error().message());
+        }
+        tcp_ = std::move(*listener);
+        log_.info("listening", {{"proto", "tcp"}, {"address", tcp_->local_address().to_string()}});
+        return {};
+    }
+    platform::io::UdpOptions options;
+    options.receive_buffer_bytes = 4 * 1024 * 1024;
+    options.send_buffer_bytes = 4 * 1024 * 1024;
+    options.send_queue_datagrams = 1024;
+    options.send_queue_bytes = 2 * 1024 * 1024;
+    auto bound = platform::io::UdpSocket::bind(loop_, *local, options,
+                                               [this](auto batch) { on_datagrams(batch); });
+    if (!bound) {
+        return Unexpected("cannot bind UDP " + local->to_string() + ": " + bound.error().message());
+    }
+    udp_ = std::move(*bound);
+    log_.info("listening", {{"proto", "udp"}, {"address", udp_->local_address().to_string()}});
+    return {};
+}
+
+// ---- ifconfig-pool-persist --------------------------------------------------------------
+
+void VpnServer::load_pool_persist() {
+    if (config_.server.ifconfig_pool_persist.empty()) {
+        return;
+    }
+    const auto path = setup::resolve_path(config_, config_.server.ifconfig_pool_persist);
+    auto text = disk_.read(path);
+    if (!text) {
+        log_.info("ifconfig-pool-persist: no file yet", {{"file", path}});
+        return;
+    }
+    const auto parsed = config::parse_pool_persist(*text);
+    for (const auto& warning : parsed.warnings) {
+        log_.warn("ifconfig-pool-persist: line skipped", {{"file", path}, {"why", warning}});
+    }
+    pool_.load(parsed.entries);
+    log_.info("ifconfig-pool-persist: loaded",
+              {{"file", path}, {"entries", parsed.entries.size()}});
+}
+
+void VpnServer::write_pool_persist() {
+    if (config_.server.ifconfig_pool_persist.empty() || persist_.read_only()) {
+        return;
+    }
+    const auto path = setup::resolve_path(config_, config_.server.ifconfig_pool_persist);
+    const auto entries = persist_entries(materials_.plan, pool_);
+    const auto text = config::format_pool_persist(entries);
+    // Written to a temporary file, synced, then renamed: a crash leaves the old or the new
+    // file, never a torn one.
+    const std::string temporary = path + ".nfv-tmp";
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool ok = fd >= 0;
+    if (ok) {
+        ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+             ::fsync(fd) == 0;
+        ok = (::close(fd) == 0) && ok;
+        ok = ok && ::rename(temporary.c_str(), path.c_str()) == 0;
+    }
+    if (!ok) {
+        log_.warn("ifconfig-pool-persist: cannot write",
+                  {{"file", path}, {"error", strerror(errno)}});
+        return;
+    }
+    persist_.written(loop_.now());
+}
+
+void VpnServer::arm_persist_timer() {
+    if (persist_timer_ || stopping_) {
+        return;
+    }
+    if (const auto deadline = persist_.deadline()) {
+        persist_timer_ = loop_.add_timer(*deadline, [this] {
+            persist_timer_.reset();
+            if (persist_.due(loop_.now())) {
+                write_pool_persist();
+            }
+            arm_persist_timer();
+        });
+    }
+}
+
+// ---- UDP ---------------------------------------------------------------------------------
+
+void VpnServer::on_datagrams(std::span<const platform::io::ReceivedDatagram> batch) {
+    const auto t = now();
+    for (const auto& datagram : batch) {
+        if (datagram.payload.empty()) {
+            ++stats_.dropped_first_packets;
+            continue;
+        }
+        const auto endpoint = endpoint_of(datagram.peer);
+        if (!endpoint) {
+            continue;
+        }
+        const auto match = registry_.find_datagram(*endpoint, datagram.payload);
+        if (!match) {
+            on_first_datagram(datagram, *endpoint, t);
+            continue;
+        }
+        auto found = clients_.find(match->client);
+        if (found == clients_.end() || found->second->closing) {
+            continue;
+        }
+        Client& client = *found->second;
+        if (client.tcp) {
+            ++stats_.dropped_wrong_transport;
+            continue;
+        }
+        handle_packet(client, datagram.payload, match->floated, *endpoint, datagram.peer, t);
+    }
+    pump_touched();
+}
+
+void VpnServer::on_first_datagram(const platform::io::ReceivedDatagram& datagram,
+                                  const PeerEndpoint& endpoint, session::Now t) {
+    const auto address = cookie_address(endpoint);
+    auto first =
+        session::handle_first_packet(datagram.payload, address, materials_.listener, *cookie_, t);
+    switch (first.verdict) {
+        case session::FirstPacketVerdict::kDrop:
+            ++stats_.dropped_first_packets;
+            return;
+        case session::FirstPacketVerdict::kReply:
+            ++stats_.cookie_replies;
+            (void)udp_->send_to(datagram.peer, first.reply);
+            return;
+        case session::FirstPacketVerdict::kAccept:
+        case session::FirstPacketVerdict::kStartSession:
+            break;
+    }
+    Client* client = new_client(endpoint, datagram.peer, /*tcp=*/false);
+    if (client == nullptr) {
+        return;
+    }
+    if (!start_session(*client, first, t)) {
+        return;
+    }
+    client->session->on_control_packet(datagram.payload, t);
+    touch(*client);
+}
+
+// ---- TCP ---------------------------------------------------------------------------------
+
+void VpnServer::on_accept(platform::io::UniqueFd connection, const SocketAddress& peer) {
+    const auto endpoint = endpoint_of(peer);
+    if (!endpoint || stopping_) {
+        return;  // the connection closes with `connection`
+    }
+    Client* client = new_client(*endpoint, peer, /*tcp=*/true);
+    if (client == nullptr) {
+        return;
+    }
+    const ClientId id = client->id;
+    platform::io::TcpCallbacks callbacks;
+    callbacks.on_data = [this, id](std::span<const std::byte> bytes) { on_stream_data(id, bytes); };
+    callbacks.on_peer_closed = [this, id] {
+        if (auto found = clients_.find(id); found != clients_.end()) {
+            close_client(*found->second, "the client closed the TCP connection");
+            reap();
+        }
+    };
+    callbacks.on_error = [this, id](const platform::io::IoError& error) {
+        if (auto found = clients_.find(id); found != clients_.end()) {
+            close_client(*found->second, "TCP: " + error.message());
+            reap();
+        }
+    };
+    client->stream =
+        platform::io::TcpStream::adopt(loop_, std::move(connection), std::move(callbacks));
+    // A connection that never completes a handshake is closed after hand-window.
+    client->handshake_deadline = loop_.now() + std::chrono::seconds(config_.hand_window);
+    arm_timer(*client);
+}
+
+void VpnServer::on_stream_data(ClientId id, std::span<const std::byte> bytes) {
+    auto found = clients_.find(id);
+    if (found == clients_.end() || found->second->closing) {
+        return;
+    }
+    Client& client = *found->second;
+    // TCP framing: u16 big-endian length, then the packet (doc_protocol_overview.h).
+    client.stream_buffer.insert(client.stream_buffer.end(), bytes.begin(), bytes.end());
+    const auto t = now();
+    std::size_t offset = 0;
+    while (client.stream_buffer.size() - offset >= 2 && !client.closing) {
+        const std::size_t length =
+            (std::to_integer<std::size_t>(client.stream_buffer[offset]) << 8U) |
+            std::to_integer<std::size_t>(client.stream_buffer[offset + 1]);
+        if (client.stream_buffer.size() - offset - 2 < length) {
+            break;
+        }
+        const auto packet = std::span(client.stream_buffer).subspan(offset + 2, length);
+        offset += 2 + length;
+        if (packet.empty()) {
+            continue;
+        }
+        if (!client.session) {
+            // Same stateless check as UDP: only a valid reset gets an answer, only a valid echo
+            // creates the session; anything else closes the connection.
+            const auto address = cookie_address(client.endpoint);
+            auto first =
+                session::handle_first_packet(packet, address, materials_.listener, *cookie_, t);
+            if (first.verdict == session::FirstPacketVerdict::kReply) {
+                ++stats_.cookie_replies;
+                transmit(client, first.reply);
+                continue;
+            }
+            if (first.verdict == session::FirstPacketVerdict::kDrop) {
+                ++stats_.dropped_first_packets;
+                close_client(client, "not an OpenVPN client (bad first packet)");
+                break;
+            }
+            if (!start_session(client, first, t)) {
+                break;
+            }
+            client.session->on_control_packet(packet, t);
+            touch(client);
+            continue;
+        }
+        handle_packet(client, packet, false, client.endpoint, client.address, t);
+    }
+    if (!client.closing) {
+        client.stream_buffer.erase(
+            client.stream_buffer.begin(),
+            client.stream_buffer.begin() + static_cast<std::ptrdiff_t>(offset));
+    }
+    pump_touched();
+}
+
+// ---- clients -----------------------------------------------------------------------------
+
+VpnServer::Client* VpnServer::new_client(const PeerEndpoint& endpoint, const SocketAddress& address,
+                                         bool tcp) {
+    const auto id = registry_.add(endpoint);
+    if (!id) {
+        ++stats_.clients_refused;
+        log_.warn("new client refused: max-clients reached or address in use",
+                  {{"address", address.to_string()}, {"max_clients", registry_.max_clients()}});
+        return nullptr;
+    }
+    auto client = std::make_unique<Client>();
+    client->id = *id;
+    client->tcp = tcp;
+    client->endpoint = endpoint;
+    client->address = address;
+    Client* raw = client.get();
+    clients_[*id] = std::move(client);
+    return raw;
+}
+
+bool VpnServer::start_session(Client& client, const session::FirstPacketResult& first,
+                              session::Now t) {
+    auto wrap = session_wrap(config_, keys_, first.client_key);
+    if (!wrap) {
+        log_.error("cannot set up the client's control channel",
+                   {{"client", label(client)}, {"error", wrap.error()}});
+        close_client(client, "control channel setup failed");
+        return false;
+    }
+    session::ServerSessionConfig sc;
+    sc.wrap = std::move(*wrap);
+    sc.options_string = materials_.options_string;
+    sc.make_tls = tls_factory_;
+    sc.data_ciphers = materials_.data_ciphers;
+    sc.data_ciphers_fallback = materials_.data_ciphers_fallback;
+    sc.digest = materials_.digest;
+    sc.push.options = materials_.plan.push;
+    sc.peer_id = client.id;
+    sc.handshake_window = std::chrono::seconds(config_.hand_window);
+    sc.transition_window = std::chrono::seconds(config_.tran_window);
+    if (config_.reneg_sec > 0) {
+        sc.reneg_interval = std::chrono::seconds(config_.reneg_sec);
+    }
+    sc.reneg_bytes = config_.reneg_bytes;
+    sc.reneg_packets = config_.reneg_pkts;
+    sc.ping = std::chrono::seconds(materials_.plan.ping);
+    sc.ping_restart = std::chrono::seconds(materials_.plan.ping_restart);
+    sc.tcp = client.tcp;
+    sc.tls_crypt_v2 = config_.control_key.wrap == config::ControlWrap::kTlsCryptV2;
+    sc.wait_for_authorization = true;
+    if (first.verdict == session::FirstPacketVerdict::kAccept) {
+        sc.local_session_id = first.server_session_id;
+        client.session = std::make_unique<session::ServerSession>(std::move(sc), random_, t,
+                                                                  first.client_session_id);
+    } else {
+        random_.fill(sc.local_session_id);
+        client.session = std::make_unique<session::ServerSession>(std::move(sc), random_, t);
+    }
+    ++stats_.clients_accepted;
+    log_.info("new client session", {{"client", label(client)}, {"peer_id", client.id}});
+    return true;
+}
+
+void VpnServer::handle_packet(Client& client, std::span<const std::byte> packet, bool floated,
+                              const PeerEndpoint& from, const SocketAddress& address,
+                              session::Now t) {
+    if (!client.session) {
+        return;
+    }
+    if (!is_data_packet(packet)) {
+        if (!floated) {
+            client.session->on_control_packet(packet, t);
+            touch(client);
+        }
+        return;
+    }
+    if (packet.size() > scratch_.size()) {
+        ++stats_.dropped_decrypt;
+        return;
+    }
+    auto buffer = std::span(scratch_).first(packet.size());
+    std::copy(packet.begin(), packet.end(), buffer.begin());
+    auto plaintext = client.session->decrypt(buffer, t);
+    if (!plaintext) {
+        ++stats_.dropped_decrypt;
+        return;
+    }
+    if (floated) {
+        // The packet authenticated with this client's keys: it moved (NAT rebinding, roaming).
+        if (!registry_.float_to(client.id, from)) {
+            ++stats_.dropped_wrong_transport;
+            return;
+        }
+        log_.info("client floated", {{"client", label(client)}, {"to", address.to_string()}});
+        client.endpoint = from;
+        client.address = address;
+        ++stats_.floats;
+    }
+    if (client.session->state() == session::ServerState::kClosed) {
+        touch(client);  // an OCC EXIT: the event closes the client
+        return;
+    }
+    if (!plaintext->empty()) {
+        client.bytes_in += plaintext->size();
+        route_from_client(client, *plaintext, t);
+    }
+}
+
+void VpnServer::route_from_client(Client& client, std::span<const std::byte> packet,
+                                  session::Now t) {
+    const auto decision = routes_.from_client(client.id, packet, config_.server.client_to_client);
+    using Action = RouteDecision::Action;
+    switch (decision.action) {
+        case Action::kToTun:
+            if (tun_->write_packet(packet)) {
+                ++stats_.packets_to_tun;
+            }
+            return;
+        case Action::kToClient:
+            if (auto found = clients_.find(decision.client); found != clients_.end()) {
+                ++stats_.packets_client_to_client;
+                send_to_client(*found->second, packet, t);
+            }
+            return;
+        case Action::kToTunAndOtherClients:
+            if (tun_->write_packet(packet)) {
+                ++stats_.packets_to_tun;
+            }
+            for (auto& [id, other] : clients_) {
+                if (id != client.id) {
+                    send_to_client(*other, packet, t);
+                }
+            }
+            return;
+        case Action::kToAllClients:  // not produced for client packets
+            return;
+        case Action::kDrop:
+            break;
+    }
+    switch (decision.reason) {
+        case RouteDecision::DropReason::kBadSource:
+            if (stats_.dropped_bad_source++ % 1000 == 0) {
+                log_.warn("MULTI: bad source address from client, packet dropped",
+                          {{"client", label(client)}});
+            }
+            break;
+        case RouteDecision::DropReason::kNotIp:
+            ++stats_.dropped_not_ip;
+            break;
+        case RouteDecision::DropReason::kNoRoute:
+        case RouteDecision::DropReason::kNone:
+            ++stats_.dropped_no_route;
+            break;
+    }
+}
+
+void VpnServer::on_tun_packets(std::span<const std::span<const std::byte>> packets) {
+    const auto t = now();
+    for (const auto packet : packets) {
+        const auto decision = routes_.from_tun(packet);
+        using Action = RouteDecision::Action;
+        if (decision.action == Action::kToClient) {
+            if (auto found = clients_.find(decision.client); found != clients_.end()) {
+                ++stats_.packets_from_tun;
+                send_to_client(*found->second, packet, t);
+            }
+        } else if (decision.action == Action::kToAllClients) {
+            ++stats_.packets_from_tun;
+            for (auto& [id, client] : clients_) {
+                send_to_client(*client, packet, t);
+            }
+        } else if (decision.reason == RouteDecision::DropReason::kNotIp) {
+            ++stats_.dropped_not_ip;
+        } else {
+            ++stats_.dropped_no_route;
+        }
+    }
+    pump_touched();
+}
+
+void VpnServer::send_to_client(Client& client, std::span<const std::byte> packet, session::Now t) {
+    if (!client.session || !client.data_ready || client.closing ||
+        client.session->max_encrypted_size(packet.size()) > out_.size()) {
+        ++stats_.dropped_not_ready;
+        return;
+    }
+    auto written = client.session->encrypt(packet, out_, t);
+    if (!written) {
+        ++stats_.dropped_not_ready;
+        return;
+    }
+    client.bytes_out += packet.size();
+    transmit(client, std::span(out_).first(*written));
+    touch(client);
+}
+
+void VpnServer::transmit(Client& client, std::span<const std::byte> wire) {
+    if (client.tcp) {
+        if (!client.stream || wire.size() > 0xffff) {
+            return;
+        }
+        const std::array<std::byte, 2> length{static_cast<std::byte>(wire.size() >> 8U),
+                                              static_cast<std::byte>(wire.size() & 0xffU)};
+        (void)client.stream->write(length);  // on_error closes the client
+        (void)client.stream->write(wire);
+        return;
+    }
+    if (udp_) {
+        (void)udp_->send_to(client.address, wire);
+    }
+}
+
+void VpnServer::touch(Client& client) {
+    if (!client.touched) {
+        client.touched = true;
+        touched_.push_back(client.id);
+    }
+}
+
+void VpnServer::pump_touched() {
+    const auto t = now();
+    // pump() may touch more clients (client-to-client, replaced duplicates): index loop.
+    for (std::size_t i = 0; i < touched_.size(); ++i) {
+        auto found = clients_.find(touched_[i]);
+        if (found == clients_.end()) {
+            continue;
+        }
+        found->second->touched = false;
+        if (!found->second->closing) {
+            pump(*found->second, t);
+        }
+    }
+    touched_.clear();
+    reap();
+}
+
+void VpnServer::pump(Client& client, session::Now t) {
+    if (!client.session) {
+        return;
+    }
+    for (int round = 0; round < 2 && !client.closing; ++round) {
+        while (auto wire = client.session->poll_transmit(t)) {
+            transmit(client, *wire);
+        }
+        while (auto event = client.session->poll_event()) {
+            handle_event(client, *event, t);
+            if (client.closing) {
+                break;
+            }
+        }
+    }
+    if (!client.closing) {
+        arm_timer(client);
+    }
+}
+
+void VpnServer::arm_timer(Client& client) {
+    std::optional<platform::Instant> deadline;
+    if (client.session) {
+        deadline = client.session->next_deadline();
+    } else {
+        deadline = client.handshake_deadline;
+    }
+    if (!deadline) {
+        return;
+    }
+    // A timer already due earlier stays: when it fires the session re-checks its deadlines
+    // (cheaper than re-arming on every packet, which moves the keepalive deadline).
+    if (client.timer && client.timer_at && *client.timer_at <= *deadline) {
+        return;
+    }
+    if (client.timer) {
+        loop_.cancel_timer(*client.timer);
+    }
+    const ClientId id = client.id;
+    client.timer_at = *deadline;
+    client.timer = loop_.add_timer(*deadline, [this, id] {
+        auto found = clients_.find(id);
+        if (found == clients_.end()) {
+            return;
+        }
+        Client& c = *found->second;
+        c.timer.reset();
+        c.timer_at.reset();
+        if (c.closing) {
+            return;
+        }
+        if (!c.session) {
+            if (loop_.now() >= c.handshake_deadline) {
+                close_client(c, "TLS handshake not started within hand-window");
+                reap();
+            } else {
+                arm_timer(c);
+            }
+            return;
+        }
+        c.session->on_timer(now());
+        touch(c);
+        pump_touched();
+    });
+}
+
+void VpnServer::handle_event(Client& client, const session::ServerEvent& event, session::Now t) {
+    using Kind = session::ServerEvent::Kind;
+    switch (event.kind) {
+        case Kind::kAuthenticated:
+            on_authenticated(client, event.text, t);
+            break;
+        case Kind::kPushRequest:
+            log_.debug("PUSH_REQUEST", {{"client", label(client)}});
+            break;
+        case Kind::kDataChannelReady:
+            client.data_ready = true;
+            log_.info(label(client) + " data channel ready",
+                      {{"cipher", event.text},
+                       {"address", client.addresses ? client.addresses->ifconfig.first.to_string()
+                                                    : std::string()}});
+            break;
+        case Kind::kRenegotiated:
+            log_.info(label(client) + " renegotiated", {{"key_id", event.text}});
+            break;
+        case Kind::kClosed:
+            close_client(client, event.text);
+            break;
+    }
+}
+
+void VpnServer::on_authenticated(Client& client, std::string common_name, session::Now t) {
+    if (common_name.empty()) {
+        common_name = "UNDEF";  // verify-client-cert none/optional without a certificate
+    }
+    client.common_name = std::move(common_name);
+    log_.info(label(client) + " Peer Connection Initiated",
+              {{"cipher", cipher_text(*client.session)}});
+    // client-config-dir/<CN> (multi.c multi_client_connect_source_ccd).
+    ClientConfig ccd;
+    if (!config_.server.client_config_dir.empty()) {
+        const bool safe_name = client.common_name.find('/') == std::string::npos &&
+                               client.common_name != "." && client.common_name != "..";
+        const auto path = setup::resolve_path(
+            config_, config_.server.client_config_dir + "/" + client.common_name);
+        auto text = safe_name
+                        ? disk_.read(path)
+                        : Result<std::string, std::string>(Unexpected(std::string("unsafe name")));
+        if (text) {
+            auto parsed = parse_client_config(*text, path);
+            if (!parsed) {
+                log_.error("client-config-dir file rejected",
+                           {{"client", label(client)}, {"error", parsed.error().to_string()}});
+                ++stats_.clients_refused;
+                (void)client.session->deny("", t);
+                return;
+            }
+            ccd = std::move(*parsed);
+        } else if (config_.server.ccd_exclusive) {
+            log_.warn("ccd-exclusive: no client-config-dir file, client refused",
+                      {{"client", label(client)}, {"file", path}});
+            ++stats_.clients_refused;
+            (void)client.session->deny("", t);
+            return;
+        }
+    }
+    if (ccd.disable) {
+        log_.warn("client-config-dir: disable, client refused", {{"client", label(client)}});
+        ++stats_.clients_refused;
+        (void)client.session->deny("", t);
+        return;
+    }
+    // Without duplicate-cn a new connection replaces an older one with the same name.
+    if (!config_.server.duplicate_cn) {
+        for (auto& [id, other] : clients_) {
+            if (id != client.id && other->authenticated && !other->closing &&
+                other->common_name == client.common_name) {
+                log_.info("MULTI: new connection by client '" + client.common_name +
+                          "' will cause previous active sessions by this client to be dropped");
+                ++stats_.clients_replaced;
+                if (other->session) {
+                    other->session->notify_exit(t);
+                    while (auto wire = other->session->poll_transmit(t)) {
+                        transmit(*other, *wire);
+                    }
+                }
+                close_client(*other, "replaced by a new connection with the same common name");
+            }
+        }
+    }
+    // The addresses: ifconfig-push from the ccd file, else the pool (sticky by name).
+    ClientAddresses addresses;
+    if (ccd.ifconfig_push) {
+        addresses.ifconfig = *ccd.ifconfig_push;
+        if (ccd.ifconfig_ipv6_push) {
+            addresses.ipv6 = ccd.ifconfig_ipv6_push->address();
+            addresses.ipv6_prefix = ccd.ifconfig_ipv6_push->prefix_length();
+            addresses.ipv6_remote = ccd.ifconfig_ipv6_push_remote ? ccd.ifconfig_ipv6_push_remote
+                                                                  : materials_.plan.ifconfig_ipv6;
+        }
+    } else {
+        const auto before = pool_.persist_entries();
+        auto lease = pool_.acquire(client.common_name);
+        if (!lease) {
+            log_.warn("MULTI: no free --ifconfig-pool addresses are available",
+                      {{"client", label(client)}});
+            ++stats_.clients_refused;
+            (void)client.session->deny("", t);
+            return;
+        }
+        auto computed = client_addresses(materials_.plan, *lease);
+        if (!computed) {
+            pool_.release(lease->index);
+            log_.error("client address", {{"client", label(client)}, {"error", computed.error()}});
+            (void)client.session->deny("", t);
+            return;
+        }
+        client.pool_index = lease->index;
+        addresses = *computed;
+        if (pool_.persist_entries() != before) {
+            persist_.changed(loop_.now());
+            arm_persist_timer();
+        }
+    }
+    session::PushReplyParams push;
+    if (!ccd.push_reset) {
+        push.options = materials_.plan.push;
+    }
+    push.options.insert(push.options.end(), ccd.push.begin(), ccd.push.end());
+    set_push_addresses(addresses, push);
+    add_client_routes(routes_, client.id, addresses);
+    for (const auto& iroute : ccd.iroutes) {
+        (void)routes_.add(iroute, client.id);
+    }
+    client.addresses = addresses;
+    client.authenticated = true;
+    client.connected_since = t.unix_seconds;
+    log_.info("MULTI: Learn: " + addresses.ifconfig.first.to_string() + " -> " + label(client));
+    (void)client.session->authorize(std::move(push), t);
+}
+
+void VpnServer::close_client(Client& client, std::string_view reason) {
+    if (client.closing) {
+        return;
+    }
+    client.closing = true;
+    closing_.push_back(client.id);
+    log_.info(label(client) + " disconnected", {{"reason", std::string(reason)},
+                                                {"bytes_received", client.bytes_in},
+                                                {"bytes_sent", client.bytes_out}});
+}
+
+void VpnServer::reap() {
+    // Moved out first: destroying a client's stream may run no callbacks, but keep the loop
+    // independent of anything that appends while we erase.
+    auto ids = std::move(closing_);
+    closing_.clear();
+    for (const ClientId id : ids) {
+        auto found = clients_.find(id);
+        if (found == clients_.end()) {
+            continue;
+        }
+        Client& client = *found->second;
+        if (client.timer) {
+            loop_.cancel_timer(*client.timer);
+        }
+        if (client.pool_index) {
+            pool_.release(*client.pool_index);
+        }
+        routes_.remove_client(id);
+        registry_.remove(id);
+        clients_.erase(found);
+    }
+}
+
+std::string VpnServer::label(const Client& client) const {
+    const auto name = client.common_name.empty() ? std::string("?") : client.common_name;
+    return name + "/" + client.address.to_string();
+}
+
+// ---- operations ---------------------------------------------------------------------------
+
+std::vector<ClientSnapshot> VpnServer::clients() const {
+    std::vector<ClientSnapshot> out;
+    for (const auto& [id, client] : clients_) {
+        if (!client->authenticated || client->closing) {
+            continue;
+        }
+        ClientSnapshot snapshot;
+        snapshot.peer_id = id;
+        snapshot.common_name = client->common_name;
+        snapshot.real_address = client->address.to_string();
+        snapshot.tcp = client->tcp;
+        if (client->addresses) {
+            snapshot.virtual_ipv4 = client->addresses->ifconfig.first;
+            snapshot.virtual_ipv6 = client->addresses->ipv6;
+        }
+        snapshot.bytes_received = client->bytes_in;
+        snapshot.bytes_sent = client->bytes_out;
+        snapshot.connected_since = client->connected_since;
+        snapshot.cipher = client->session ? cipher_text(*client->session) : std::string();
+        out.push_back(std::move(snapshot));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.peer_id < b.peer_id; });
+    return out;
+}
+
+std::size_t VpnServer::kill_client(std::string_view common_name_or_address) {
+    std::size_t killed = 0;
+    const auto t = now();
+    for (auto& [id, client] : clients_) {
+        if (client->closing || (client->common_name != common_name_or_address &&
+                                client->address.to_string() != common_name_or_address)) {
+            continue;
+        }
+        if (client->session) {
+            client->session->notify_exit(t);
+            while (auto wire = client->session->poll_transmit(t)) {
+                transmit(*client, *wire);
+            }
+        }
+        close_client(*client, "killed by the operator");
+        ++killed;
+    }
+    reap();
+    return killed;
+}
+
+void VpnServer::restart(std::string_view reason) {
+    if (stopping_) {
+        return;
+    }
+    log_.info("restart: dropping every client", {{"reason", std::string(reason)}});
+    const auto t = now();
+    for (auto& [id, client] : clients_) {
+        if (client->session && !client->closing) {
+            client->session->notify_exit(t);
+            while (auto wire = client->session->poll_transmit(t)) {
+                transmit(*client, *wire);
+            }
+        }
+        close_client(*client, std::string("server restart (") + std::string(reason) + ")");
+    }
+    if (udp_) {
+        udp_->flush();
+    }
+    reap();
+}
+
+void VpnServer::shutdown(std::string_view reason) {
+    if (stopping_) {
+        return;
+    }
+    log_.info("exiting", {{"reason", std::string(reason)}, {"clients", clients_.size()}});
+    restart(reason);
+    stopping_ = true;
+    if (persist_timer_) {
+        loop_.cancel_timer(*persist_timer_);
+        persist_timer_.reset();
+    }
+    if (persist_.pending()) {
+        write_pool_persist();
+    }
+    tunnel_.reset();  // removes the addresses and routes it added
+    loop_.stop();
+}
+
+}  // namespace nfv::vpn::server
