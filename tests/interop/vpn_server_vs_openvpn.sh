@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# nfv-vpn as the SERVER, run with the installer-shaped server.conf files of configs/vpn/
+# (Nyr, angristan, PiVPN) as they are, against the real Debian openvpn 2.6 client running the
+# matching client .ovpn. Three namespaces: the server (10.79.0.1 and 10.79.1.1) and two
+# clients (10.79.0.2 and 10.79.1.2), each over its own veth. The server's config files are
+# copied into a temporary directory (the server writes ipp.txt next to them); only `local`,
+# `log` and, where the installer's user does not exist here, `user`/`group` are given on the
+# command line. Clients put `--remote SERVER 1194` before --config so it is tried first.
+#
+# Cases:
+#  1. nyr (UDP, tls-crypt, auth SHA512, AES-256-GCM, IPv4+IPv6 pool, user nobody): ping both
+#     ways over IPv4 and IPv6; the PUSH_REPLY carries the pushed DNS servers and
+#     redirect-gateway; a pushed route (one more `push` on the server's command line) is in
+#     the client's routing table; the pushed DNS reach the client's --up script as
+#     foreign_option_N; ifconfig-pool-persist: client2 then client1 connect, the server
+#     restarts, client1 alone connects again and gets its old address back (not the first
+#     free one).
+#  2. nyr over TCP (proto tcp-server / tcp-client): ping both ways.
+#  3. angristan (tls-crypt-v2, AES-128-GCM, tls-groups, TLS 1.2+), and angristan-chacha20
+#     (tls-crypt, CHACHA20-POLY1305): the negotiated cipher and a ping both ways.
+#  4. pivpn (tls-auth key-direction 0, client-to-client) with client1 (AES-256-GCM) and the
+#     legacy AES-256-CBC client (client2) at the same time: both ping the server, and client1
+#     pings client2's tunnel address through the server (client-to-client).
+# Each server is stopped with SIGTERM and must exit 0; the clients must log the server's
+# RESTART (explicit-exit-notify from the server) when the server stops under them.
+source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
+nfv_require_root_netns
+nfv_require_tun
+nfv_require_cmd openvpn ping
+vpn=$(nfv_bin nfv-vpn)
+id nobody >/dev/null 2>&1 || nfv_skip "user nobody does not exist"
+getent group nogroup >/dev/null || nfv_skip "group nogroup does not exist"
+
+# Files the server (running as nobody after start) reads and writes must be reachable.
+chmod 755 "$NFV_TMP"
+work="$NFV_TMP/configs"
+mkdir -p "$work"
+cp -r "$NFV_SOURCE_DIR/configs/vpn/pki" "$NFV_SOURCE_DIR/configs/vpn/nyr" \
+  "$NFV_SOURCE_DIR/configs/vpn/angristan" "$NFV_SOURCE_DIR/configs/vpn/pivpn" "$work/"
+chown -R nobody:nogroup "$work/pki"
+
+srv=$(nfv_netns_new vss)
+cl1=$(nfv_netns_new vsa)
+cl2=$(nfv_netns_new vsb)
+nfv_veth "$srv" 10.79.0.1/24 "$cl1" 10.79.0.2/24 vs0 vs0
+nfv_veth "$srv" 10.79.1.1/24 "$cl2" 10.79.1.2/24 vs1 vs0
+
+# The client's up script records the environment OpenVPN gives it (foreign_option_N ...).
+cat >"$NFV_TMP/up.sh" <<'SH'
+#!/bin/sh
+env >"$1"
+SH
+chmod 755 "$NFV_TMP/up.sh"
+
+server_pid=""
+# start_server NAME CONF ARGS...: nfv-vpn --cd pki --config CONF ARGS, waits for its
+# "Initialization Sequence Completed".
+start_server() {
+  local name=$1 conf=$2; shift 2
+  nfv_spawn "$srv" "server-$name" "$vpn" --cd "$work/pki" --config "$conf" "$@"
+  server_pid=$NFV_LAST_PID
+  nfv_wait_for_log "server-$name" "Initialization Sequence Completed" 20
+}
+
+# stop_server NAME: SIGTERM; the server must exit 0.
+stop_server() {
+  local name=$1 rc=0
+  kill -TERM "$server_pid"
+  wait "$server_pid" || rc=$?
+  [ "$rc" -eq 0 ] || nfv_fail "$name: the server exited $rc on SIGTERM"
+  nfv_log "ok: $name: server exited 0 on SIGTERM"
+}
+
+client_pids=()
+# start_client NS NAME REMOTE CONF ARGS...: the real openvpn client; waits until connected.
+start_client() {
+  local ns=$1 name=$2 remote=$3 conf=$4; shift 4
+  nfv_spawn "$ns" "client-$name" openvpn --remote "$remote" 1194 --config "$conf" \
+    --verb 4 --script-security 2 --up "$NFV_TMP/up.sh $NFV_TMP/env-$name" \
+    --pull-filter ignore redirect-gateway --pull-filter ignore block-outside-dns "$@"
+  client_pids+=("$NFV_LAST_PID")
+  nfv_wait_for_log "client-$name" "Initialization Sequence Completed|AUTH_FAILED|Exiting" 30
+  grep -q "Initialization Sequence Completed" "$(nfv_logfile "client-$name")" ||
+    nfv_fail "$name: the openvpn client did not connect"
+}
+
+stop_clients() {
+  local pid
+  for pid in "${client_pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  client_pids=()
+}
+
+# The tunnel address the server pushed to a client.
+pushed_ipv4() { grep -o "PUSH_REPLY[^']*" "$(nfv_logfile "client-$1")" | head -n 1 |
+  grep -oE "ifconfig [0-9.]+" | awk '{print $2}'; }
+pushed() { grep -o "PUSH_REPLY[^']*" "$(nfv_logfile "client-$1")" | head -n 1; }
+
+ping_ok() { # NS ADDRESS WHAT
+  nfv_in "$1" ping -c 2 -i 0.3 -W 3 "$2" >/dev/null || nfv_fail "$3: no ping reply from $2"
+  nfv_log "ok: $3"
+}
+
+expect_cipher() { # CLIENT CIPHER
+  nfv_expect_match "cipher $2" "$(pushed "$1")" "$1: negotiated $2"
+}
+
+# ---- 1. Nyr over UDP ------------------------------------------------------------------------
+nyr="$work/nyr/server.conf"
+start_server nyr "$nyr" --local 0.0.0.0 --push "route 10.79.50.0 255.255.255.0" \
+  --log "$NFV_TMP/server-nyr.log"
+# Nyr's client.ovpn is client1; client2 gets the same config with its own certificate.
+sed -e '/<cert>/,/<\/cert>/d' -e '/<key>/,/<\/key>/d' "$work/nyr/client.ovpn" \
+  >"$work/nyr/client2.ovpn"
+printf 'cert %s\nkey %s\n' "$work/pki/client2.crt" "$work/pki/client2.key" >>"$work/nyr/client2.ovpn"
+
+start_client "$cl2" nyr-c2 10.79.1.1 "$work/nyr/client2.ovpn"
+start_client "$cl1" nyr-c1 10.79.0.1 "$work/nyr/client.ovpn"
+c1_address=$(pushed_ipv4 nyr-c1)
+c2_address=$(pushed_ipv4 nyr-c2)
+nfv_expect_eq 10.8.0.2 "$c2_address" "nyr: first client gets the first pool address"
+nfv_expect_eq 10.8.0.3 "$c1_address" "nyr: second client gets the next one"
+expect_cipher nyr-c1 AES-256-GCM
+nfv_expect_match "dhcp-option DNS 1.1.1.1,dhcp-option DNS 1.0.0.1" "$(pushed nyr-c1)" "nyr: DNS pushed"
+nfv_expect_match "redirect-gateway def1 ipv6 bypass-dhcp" "$(pushed nyr-c1)" "nyr: redirect-gateway pushed"
+nfv_expect_match "ifconfig-ipv6 fddd:1194:1194:1194::1001/64" "$(pushed nyr-c1)" "nyr: IPv6 pool address"
+nfv_expect_match "foreign_option_[0-9]+=dhcp-option DNS 1.1.1.1" "$(cat "$NFV_TMP/env-nyr-c1")" \
+  "nyr: pushed DNS reaches the client's up script"
+nfv_expect_match "10.79.50.0/24 .*dev tun" "$(nfv_in "$cl1" ip route)" "nyr: pushed route installed"
+ping_ok "$cl1" 10.8.0.1 "nyr: client1 -> server over IPv4"
+ping_ok "$srv" "$c1_address" "nyr: server -> client1 over IPv4"
+ping_ok "$cl1" fddd:1194:1194:1194::1 "nyr: client1 -> server over IPv6"
+ping_ok "$srv" fddd:1194:1194:1194::1001 "nyr: server -> client1 over IPv6"
+ping_ok "$cl2" 10.8.0.1 "nyr: client2 -> server"
+# The first new name is written at once, later ones at the persist interval or at exit.
+nfv_expect_match "client2,10.8.0.2,fddd:1194:1194:1194::1000" "$(cat "$work/pki/ipp.txt")" \
+  "nyr: ifconfig-pool-persist written at the first connection"
+stop_server nyr
+nfv_expect_match "client1,10.8.0.3,fddd:1194:1194:1194::1001" "$(cat "$work/pki/ipp.txt")" \
+  "nyr: ifconfig-pool-persist written at exit"
+# The server told the clients to restart (explicit-exit-notify from the server side).
+nfv_wait_for_log client-nyr-c1 "RESTART|restart" 10
+stop_clients
+
+# After a restart, client1 alone gets 10.8.0.3 again (the persisted address), not 10.8.0.2.
+start_server nyr-again "$nyr" --local 0.0.0.0 --log "$NFV_TMP/server-nyr-again.log"
+start_client "$cl1" nyr-c1-again 10.79.0.1 "$work/nyr/client.ovpn"
+nfv_expect_eq 10.8.0.3 "$(pushed_ipv4 nyr-c1-again)" "nyr: ifconfig-pool-persist keeps the address"
+ping_ok "$cl1" 10.8.0.1 "nyr: client1 -> server after the restart"
+stop_clients
+stop_server nyr-again
+
+# ---- 2. Nyr over TCP ------------------------------------------------------------------------
+start_server nyr-tcp "$nyr" --local 10.79.0.1 --proto tcp-server --log "$NFV_TMP/server-nyr-tcp.log"
+start_client "$cl1" nyr-tcp 10.79.0.1 "$work/nyr/client.ovpn" --proto tcp-client
+ping_ok "$cl1" 10.8.0.1 "nyr/tcp: client -> server"
+ping_ok "$srv" "$(pushed_ipv4 nyr-tcp)" "nyr/tcp: server -> client"
+stop_clients
+stop_server nyr-tcp
+
+# ---- 3. angristan: tls-crypt-v2 and CHACHA20 --------------------------------------------------
+start_server angristan "$work/angristan/server.conf" --local 10.79.0.1 \
+  --log "$NFV_TMP/server-angristan.log"
+start_client "$cl1" angristan 10.79.0.1 "$work/angristan/client.ovpn"
+expect_cipher angristan AES-128-GCM
+ping_ok "$cl1" 10.8.0.1 "angristan (tls-crypt-v2): client -> server"
+ping_ok "$srv" "$(pushed_ipv4 angristan)" "angristan (tls-crypt-v2): server -> client"
+stop_clients
+stop_server angristan
+
+start_server chacha "$work/angristan/server-chacha20.conf" --local 10.79.0.1 \
+  --log "$NFV_TMP/server-chacha.log"
+start_client "$cl1" chacha 10.79.0.1 "$work/angristan/client-chacha20.ovpn"
+expect_cipher chacha CHACHA20-POLY1305
+ping_ok "$cl1" 10.8.0.1 "angristan-chacha20: client -> server"
+ping_ok "$srv" "$(pushed_ipv4 chacha)" "angristan-chacha20: server -> client"
+stop_clients
+stop_server chacha
+
+# ---- 4. PiVPN: tls-auth, client-to-client, a legacy CBC client --------------------------------
+start_server pivpn "$work/pivpn/server.conf" --user nobody --group nogroup \
+  --log "$NFV_TMP/server-pivpn.log"
+start_client "$cl1" pivpn 10.79.0.1 "$work/pivpn/client.ovpn"
+start_client "$cl2" pivpn-cbc 10.79.1.1 "$work/pivpn/client-legacy-cbc.ovpn"
+expect_cipher pivpn AES-256-GCM
+expect_cipher pivpn-cbc AES-256-CBC
+ping_ok "$cl1" 10.8.0.1 "pivpn: client1 -> server"
+ping_ok "$cl2" 10.8.0.1 "pivpn: legacy CBC client -> server"
+ping_ok "$cl1" "$(pushed_ipv4 pivpn-cbc)" "pivpn: client1 -> client2 (client-to-client)"
+ping_ok "$cl2" "$(pushed_ipv4 pivpn)" "pivpn: client2 -> client1 (client-to-client)"
+stop_clients
+stop_server pivpn
+nfv_log "PASS"
