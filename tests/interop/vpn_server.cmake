@@ -1,3 +1,7 @@
 # vpn server-side interop tests (the protocol core against real openvpn clients).
 nfv_add_interop_test(interop.vpn_server_session_vs_openvpn
   SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_session_vs_openvpn.sh)
+
+# nfv-vpn as the server with the configs/vpn/ server.conf files, real openvpn 2.6 clients.
+nfv_add_interop_test(interop.vpn_server_vs_openvpn
+  SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_vs_openvpn.sh)

@@ -38,8 +38,13 @@ constexpr const char* kUsage =
     "routes, route-gateway, topology, redirect-gateway, DNS (to up/down scripts as\n"
     "foreign_option_N), ping/ping-restart; renegotiation by time, bytes and packets;\n"
     "up/route-up/route-pre-down/down scripts; explicit-exit-notify.\n"
-    "Not yet: server mode, compression framing, tls-verify scripts; a config that needs\n"
-    "them is refused with a message naming the directive.\n"
+    "Server mode (server/server-ipv6 or mode server + tls-server) over UDP or TCP:\n"
+    "the same control-channel wraps and data ciphers, client certificates (crl-verify),\n"
+    "the address pool with ifconfig-pool-persist, client-config-dir, push, iroute,\n"
+    "client-to-client, duplicate-cn, float.\n"
+    "Not yet: compression framing, status file and management interface (named\n"
+    "warnings), server-side scripts (auth-user-pass-verify, client-connect,\n"
+    "client-disconnect, tls-verify: refused with a message naming the directive).\n"
     "\n"
     "Options:\n"
     "  --config FILE   read directives from FILE (may be repeated, processed in order)\n"
@@ -48,8 +53,10 @@ constexpr const char* kUsage =
     "  --help          print this text and exit\n"
     "  --version       print the version and exit\n"
     "\n"
-    "Signals: SIGTERM/SIGINT exit (sending explicit-exit-notify if configured),\n"
-    "SIGHUP/SIGUSR1 restart the connection.\n";
+    "Signals: SIGTERM/SIGINT exit (a client sends explicit-exit-notify if configured; a\n"
+    "server tells every client to reconnect and writes ifconfig-pool-persist),\n"
+    "SIGHUP/SIGUSR1 restart the connection (a server restarts every client session;\n"
+    "the configuration is not re-read).\n";
 
 void print_diagnostics(const nfv::vpn::config::Diagnostics& diagnostics) {
     for (const auto& warning : diagnostics.warnings) {

@@ -106,8 +106,9 @@ Result<std::unique_ptr<VpnClient>, std::string> VpnClient::create(
     config::FileReader& reader, platform::Random& random, std::string version) {
     if (config.role != config::Role::kClient) {
         return Unexpected(std::string(
-            "only client mode (`client`, or `tls-client` + `pull`) is implemented so far; "
-            "server and point-to-point modes are not"));
+            "not a client configuration (`client`, or `tls-client` + `pull`); server mode "
+            "needs `server` or `mode server`, and point-to-point (static key) mode is not "
+            "implemented"));
     }
     if (config.client.remotes.empty()) {
         return Unexpected(std::string("remote: a client needs at least one remote"));

@@ -31,6 +31,10 @@ bool PersistSchedule::due(platform::Instant now) const {
     return when && now >= *when;
 }
 
+void PersistSchedule::attempted(platform::Instant now) {
+    last_write_ = now;
+}
+
 void PersistSchedule::written(platform::Instant now) {
     pending_ = false;
     last_write_ = now;

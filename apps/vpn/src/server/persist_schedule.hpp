@@ -30,6 +30,9 @@ public:
     [[nodiscard]] bool due(platform::Instant now) const;
     /// The runtime wrote the file at `now`.
     void written(platform::Instant now);
+    /// A write at `now` failed: the change stays pending and the next try waits one interval
+    /// (never a busy retry loop).
+    void attempted(platform::Instant now);
     /// True if a change is still unwritten (write it before exiting).
     [[nodiscard]] bool pending() const { return pending_; }
     [[nodiscard]] bool read_only() const { return interval_ == platform::Duration::zero(); }

@@ -113,7 +113,9 @@ VpnServer::VpnServer(platform::io::EventLoop& loop, platform::Logger& log, confi
       pool_(materials_.plan.pool->first, materials_.plan.pool->second, materials_.plan.topology,
             materials_.plan.pool_netmask, config_.server.duplicate_cn),
       registry_(config_.server.max_clients),
-      persist_(config_.server.ifconfig_pool_persist_seconds),
+      persist_(config_.server.ifconfig_pool_persist.empty()
+                   ? 0U
+                   : config_.server.ifconfig_pool_persist_seconds),
       scratch_(kScratchSize),
       out_(kScratchSize) {}
 
@@ -308,8 +310,9 @@ void VpnServer::write_pool_persist() {
         ok = ok && ::rename(temporary.c_str(), path.c_str()) == 0;
     }
     if (!ok) {
-        log_.warn("ifconfig-pool-persist: cannot write",
+        log_.warn("ifconfig-pool-persist: cannot write, retrying after the interval",
                   {{"file", path}, {"error", strerror(errno)}});
+        persist_.attempted(loop_.now());
         return;
     }
     persist_.written(loop_.now());

@@ -46,6 +46,18 @@ TEST(PersistSchedule, APendingChangeIsReportedForShutdown) {
     EXPECT_FALSE(schedule.due(at(3s)));
 }
 
+TEST(PersistSchedule, AFailedWriteRetriesAfterTheIntervalNotAtOnce) {
+    // A write that fails (unwritable directory after dropping privileges) must not leave the
+    // deadline in the past: the runtime's timer would fire again at once, forever.
+    PersistSchedule schedule(600);
+    schedule.changed(at(10s));
+    ASSERT_TRUE(schedule.due(at(10s)));
+    schedule.attempted(at(10s));
+    EXPECT_TRUE(schedule.pending()) << "the change is still unwritten";
+    EXPECT_FALSE(schedule.due(at(11s)));
+    EXPECT_EQ(schedule.deadline(), at(610s));
+}
+
 TEST(PersistSchedule, ZeroSecondsIsReadOnly) {
     PersistSchedule schedule(0);
     EXPECT_TRUE(schedule.read_only());
