@@ -10,11 +10,20 @@ namespace nfv::vpn::config {
 namespace {
 
 Result<void, ConfigError> expand(std::vector<Directive> input, int level, FileReader& reader,
-                                 std::vector<Directive>& out);
+                                 std::string& cd, std::vector<Directive>& out);
+
+// `path` as OpenVPN opens it: OpenVPN chdir()s when it reads `cd`, so a relative name given
+// after a `cd` (e.g. `openvpn --cd /etc/openvpn --config server.conf`) is relative to it.
+std::string under_cd(const std::string& cd, const std::string& path) {
+    if (cd.empty() || path.empty() || path.front() == '/') {
+        return path;
+    }
+    return cd + "/" + path;
+}
 
 Result<void, ConfigError> include_file(const Directive& at, int level, FileReader& reader,
-                                       std::vector<Directive>& out) {
-    const std::string& path = at.args.front();
+                                       std::string& cd, std::vector<Directive>& out) {
+    const std::string path = under_cd(cd, at.args.front());
     if (level >= kMaxConfigNesting) {
         return Unexpected(ConfigError{at.file, at.line, at.name,
                                       "Maximum recursive include levels exceeded in include "
@@ -31,18 +40,21 @@ Result<void, ConfigError> include_file(const Directive& at, int level, FileReade
     if (!directives) {
         return Unexpected(directives.error());
     }
-    return expand(std::move(*directives), level + 1, reader, out);
+    return expand(std::move(*directives), level + 1, reader, cd, out);
 }
 
 Result<void, ConfigError> expand(std::vector<Directive> input, int level, FileReader& reader,
-                                 std::vector<Directive>& out) {
+                                 std::string& cd, std::vector<Directive>& out) {
     for (auto& directive : input) {
+        if (directive.name == "cd" && directive.args.size() == 1) {
+            cd = under_cd(cd, directive.args.front());
+        }
         if (directive.name == "config" && !directive.is_inline) {
             if (directive.args.size() != 1) {
                 return Unexpected(ConfigError{directive.file, directive.line, directive.name,
                                               "expects exactly one parameter (a file name)"});
             }
-            auto included = include_file(directive, level, reader, out);
+            auto included = include_file(directive, level, reader, cd, out);
             if (!included) {
                 return included;
             }
@@ -56,7 +68,8 @@ Result<void, ConfigError> expand(std::vector<Directive> input, int level, FileRe
 Result<std::vector<Directive>, ConfigError> expand_all(std::vector<Directive> input, int level,
                                                        FileReader& reader) {
     std::vector<Directive> out;
-    auto expanded = expand(std::move(input), level, reader, out);
+    std::string cd;
+    auto expanded = expand(std::move(input), level, reader, cd, out);
     if (!expanded) {
         return Unexpected(expanded.error());
     }
@@ -99,7 +112,8 @@ Result<std::vector<Directive>, ConfigError> load_config_file(const std::string& 
                                                              FileReader& reader) {
     const Directive at{"config", {path}, false, kCommandLineFile, 1};
     std::vector<Directive> out;
-    auto loaded = include_file(at, 0, reader, out);
+    std::string cd;
+    auto loaded = include_file(at, 0, reader, cd, out);
     if (!loaded) {
         return Unexpected(loaded.error());
     }

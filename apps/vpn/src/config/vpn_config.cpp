@@ -365,7 +365,9 @@ bool apply_process_directive(const Directive& d, VpnConfig& config, DirectiveCon
     } else if (name == "group") {
         config.group = d.args[0];
     } else if (name == "cd") {
-        config.cd = d.args[0];
+        // OpenVPN chdir()s at each `cd`: a relative one is relative to the previous.
+        const bool relative = !d.args[0].empty() && d.args[0].front() != '/';
+        config.cd = relative && !config.cd.empty() ? config.cd + "/" + d.args[0] : d.args[0];
     } else if (name == "tmp-dir") {
         config.tmp_dir = d.args[0];
     } else if (name == "persist-key") {

@@ -45,6 +45,22 @@ TEST(ConfigLoader, CommandLineOptionsFollowTheFileInOrder) {
     EXPECT_EQ((*loaded)[2].args[0], "5");
 }
 
+TEST(ConfigLoader, ConfigAfterCdIsRelativeToThatDirectory) {
+    // openvpn --cd DIR --config FILE: OpenVPN chdir()s at `cd`, so FILE is DIR/FILE.
+    MemoryReader reader;
+    reader.files["/etc/openvpn/server/server.conf"] = "verb 4\nconfig extra.conf\n";
+    reader.files["/etc/openvpn/server/extra.conf"] = "mute 3\n";
+    reader.files["server.conf"] = "verb 9\n";
+    const std::vector<std::string> args{"--cd", "/etc/openvpn", "--cd", "server", "--config",
+                                        "server.conf"};
+    const auto loaded = load_command_line(args, reader);
+    ASSERT_TRUE(loaded) << loaded.error().to_string();
+    ASSERT_EQ(loaded->size(), 4U);
+    EXPECT_EQ((*loaded)[2].name, "verb");
+    EXPECT_EQ((*loaded)[2].args.front(), "4");
+    EXPECT_EQ((*loaded)[3].name, "mute");
+}
+
 TEST(ConfigLoader, MissingIncludeNamesTheIncludingLine) {
     MemoryReader reader;
     reader.files["main.conf"] = "client\n\nconfig nope.conf\n";
