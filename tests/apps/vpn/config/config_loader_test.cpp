@@ -51,8 +51,8 @@ TEST(ConfigLoader, ConfigAfterCdIsRelativeToThatDirectory) {
     reader.files["/etc/openvpn/server/server.conf"] = "verb 4\nconfig extra.conf\n";
     reader.files["/etc/openvpn/server/extra.conf"] = "mute 3\n";
     reader.files["server.conf"] = "verb 9\n";
-    const std::vector<std::string> args{"--cd", "/etc/openvpn", "--cd", "server", "--config",
-                                        "server.conf"};
+    const std::vector<std::string> args{"--cd",   "/etc/openvpn", "--cd",
+                                        "server", "--config",     "server.conf"};
     const auto loaded = load_command_line(args, reader);
     ASSERT_TRUE(loaded) << loaded.error().to_string();
     ASSERT_EQ(loaded->size(), 4U);
