@@ -14,4 +14,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_addresses.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/persist_schedule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_config.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/status_file.cpp
 )

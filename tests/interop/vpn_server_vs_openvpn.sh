@@ -20,7 +20,10 @@
 #     (tls-crypt, CHACHA20-POLY1305): the negotiated cipher and a ping both ways.
 #  4. pivpn (tls-auth key-direction 0, client-to-client) with client1 (AES-256-GCM) and the
 #     legacy AES-256-CBC client (client2) at the same time: both ping the server, and client1
-#     pings client2's tunnel address through the server (client-to-client).
+#     pings client2's tunnel address through the server (client-to-client). The same
+#     server.conf then runs unchanged with the real openvpn 2.6 server: the clients must get
+#     the same addresses, and the status file (status-version 3) must have the same rows,
+#     columns, clients, virtual addresses, ciphers and routes as openvpn's.
 # Each server is stopped with SIGTERM and must exit 0; the clients must log the server's
 # RESTART (explicit-exit-notify from the server) when the server stops under them.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
@@ -37,6 +40,9 @@ work="$NFV_TMP/configs"
 mkdir -p "$work"
 cp -r "$NFV_SOURCE_DIR/configs/vpn/pki" "$NFV_SOURCE_DIR/configs/vpn/nyr" \
   "$NFV_SOURCE_DIR/configs/vpn/angristan" "$NFV_SOURCE_DIR/configs/vpn/pivpn" "$work/"
+# angristan's installer creates the client-config-dir it names (ccd, next to the keys);
+# openvpn and nfv-vpn both refuse to start without it.
+mkdir -p "$work/pki/ccd"
 chown -R nobody:nogroup "$work/pki"
 
 srv=$(nfv_netns_new vss)
@@ -179,17 +185,60 @@ ping_ok "$srv" "$(pushed_ipv4 chacha)" "angristan-chacha20: server -> client"
 stop_clients
 stop_server chacha
 
-# ---- 4. PiVPN: tls-auth, client-to-client, a legacy CBC client --------------------------------
-start_server pivpn "$work/pivpn/server.conf" --user nobody --group nogroup \
-  --log "$NFV_TMP/server-pivpn.log"
-start_client "$cl1" pivpn 10.79.0.1 "$work/pivpn/client.ovpn"
-start_client "$cl2" pivpn-cbc 10.79.1.1 "$work/pivpn/client-legacy-cbc.ovpn"
-expect_cipher pivpn AES-256-GCM
-expect_cipher pivpn-cbc AES-256-CBC
-ping_ok "$cl1" 10.8.0.1 "pivpn: client1 -> server"
-ping_ok "$cl2" 10.8.0.1 "pivpn: legacy CBC client -> server"
-ping_ok "$cl1" "$(pushed_ipv4 pivpn-cbc)" "pivpn: client1 -> client2 (client-to-client)"
-ping_ok "$cl2" "$(pushed_ipv4 pivpn)" "pivpn: client2 -> client1 (client-to-client)"
-stop_clients
-stop_server pivpn
+# ---- 4. PiVPN: tls-auth, client-to-client, a legacy CBC client; the same file with openvpn ----
+# The status file (status-version 3 in PiVPN's file) goes to this test's directory; it is
+# written every second so the check below waits for the clients to appear in it.
+status_summary() { # STATUS_FILE: what must match between openvpn and nfv-vpn
+  tr '\t' ',' <"$1" | awk -F, '
+    $1 == "HEADER" { print }
+    $1 == "CLIENT_LIST" { print $1, $2, $4, NF, $13 }
+    $1 == "ROUTING_TABLE" { print $1, $2, $3, NF }
+    $1 == "GLOBAL_STATS" { print $1, $2 }  # the values are runtime counters
+    $1 == "END" { print }' | sort
+}
+
+run_pivpn() { # KIND (nfv-vpn|openvpn)
+  local kind=$1 status="$NFV_TMP/status-pivpn-$1.txt"
+  # PiVPN's client-config-dir is /etc/openvpn/ccd; both servers refuse to start without it.
+  mkdir -p "$work/pivpn-ccd"
+  local -a args=(--cd "$work/pki" --config "$work/pivpn/server.conf" --user nobody --group nogroup
+    --status "$status" 1 --client-config-dir "$work/pivpn-ccd"
+    --log "$NFV_TMP/server-pivpn-$kind.log")
+  if [ "$kind" = openvpn ]; then
+    nfv_spawn "$srv" "server-pivpn-$kind" openvpn "${args[@]}"
+  else
+    nfv_spawn "$srv" "server-pivpn-$kind" "$vpn" "${args[@]}"
+  fi
+  server_pid=$NFV_LAST_PID
+  nfv_wait_for_log "server-pivpn-$kind" "Initialization Sequence Completed" 20
+  start_client "$cl1" "pivpn-$kind" 10.79.0.1 "$work/pivpn/client.ovpn"
+  start_client "$cl2" "pivpn-cbc-$kind" 10.79.1.1 "$work/pivpn/client-legacy-cbc.ovpn"
+  expect_cipher "pivpn-$kind" AES-256-GCM
+  expect_cipher "pivpn-cbc-$kind" AES-256-CBC
+  ping_ok "$cl1" 10.8.0.1 "pivpn ($kind): client1 -> server"
+  ping_ok "$cl2" 10.8.0.1 "pivpn ($kind): legacy CBC client -> server"
+  ping_ok "$cl1" "$(pushed_ipv4 "pivpn-cbc-$kind")" "pivpn ($kind): client1 -> client2 (client-to-client)"
+  ping_ok "$cl2" "$(pushed_ipv4 "pivpn-$kind")" "pivpn ($kind): client2 -> client1 (client-to-client)"
+  nfv_wait_until 10 "pivpn ($kind): both clients in the status file" \
+    sh -c "grep -q '^CLIENT_LIST.client1.' '$status' && grep -q '^CLIENT_LIST.client2.' '$status'"
+  status_summary "$status" >"$NFV_TMP/status-summary-$kind.txt"
+  stop_clients
+  stop_server "pivpn ($kind)"
+}
+
+run_pivpn nfv-vpn
+run_pivpn openvpn
+nfv_expect_eq 10.8.0.2 "$(pushed_ipv4 pivpn-nfv-vpn)" "pivpn: client1's address from nfv-vpn"
+nfv_expect_eq "$(pushed_ipv4 pivpn-openvpn)" "$(pushed_ipv4 pivpn-nfv-vpn)" \
+  "pivpn: client1's address is the one openvpn gives"
+nfv_expect_eq "$(pushed_ipv4 pivpn-cbc-openvpn)" "$(pushed_ipv4 pivpn-cbc-nfv-vpn)" \
+  "pivpn: client2's address is the one openvpn gives"
+if ! diff -u "$NFV_TMP/status-summary-openvpn.txt" "$NFV_TMP/status-summary-nfv-vpn.txt" >&2; then
+  nfv_fail "pivpn: the status file (version 3) differs from openvpn's (diff above)"
+fi
+nfv_log "ok: pivpn: status-version 3 file has openvpn's rows, columns, clients and routes"
+nfv_expect_match "ROUTING_TABLE 10.8.0.3 client2 6" "$(cat "$NFV_TMP/status-summary-nfv-vpn.txt")" \
+  "pivpn: nfv-vpn's routing table lists client2's address"
+grep -q "^TITLE	nfv-vpn" "$NFV_TMP/status-pivpn-nfv-vpn.txt" ||
+  nfv_fail "pivpn: the status file has no TITLE row naming nfv-vpn"
 nfv_log "PASS"

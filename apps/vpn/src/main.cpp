@@ -42,8 +42,9 @@ constexpr const char* kUsage =
     "the same control-channel wraps and data ciphers, client certificates (crl-verify),\n"
     "the address pool with ifconfig-pool-persist, client-config-dir, push, iroute,\n"
     "client-to-client, duplicate-cn, float.\n"
-    "Not yet: compression framing, status file and management interface (named\n"
-    "warnings), server-side scripts (auth-user-pass-verify, client-connect,\n"
+    "The server writes OpenVPN's status file (status-version 1, 2, 3).\n"
+    "Not yet: compression framing, the management interface (a named warning),\n"
+    "a client's status file, server-side scripts (auth-user-pass-verify, client-connect,\n"
     "client-disconnect, tls-verify: refused with a message naming the directive).\n"
     "\n"
     "Options:\n"
@@ -95,6 +96,7 @@ int run_server(nfv::platform::io::EventLoop& loop, nfv::platform::Logger& log,
         std::fprintf(stderr, "nfv-vpn: error: %s\n", server.error().c_str());
         return 1;
     }
+    (*server)->set_status_title("nfv-vpn " NFV_VERSION);
     auto signals = nfv::platform::io::SignalWatcher::create(
         loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
             if (signal_number == SIGTERM || signal_number == SIGINT) {

@@ -19,7 +19,7 @@ target_link_libraries(vpn_server_session_probe PRIVATE nfv::vpn_runtime nfv::war
 nfv_add_test(vpn_server_core_test
   SOURCES server/client_routes_test.cpp server/client_registry_test.cpp
     server/client_addresses_test.cpp server/persist_schedule_test.cpp
-    server/client_config_test.cpp
+    server/client_config_test.cpp server/status_file_test.cpp
   LIBS nfv::vpn_core nfv::platform_testing
   LABEL unit)
 

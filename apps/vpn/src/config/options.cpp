@@ -309,8 +309,10 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     uns("socks-proxy-retry", 0, 0, kC, kProxy),
     uns("stale-routes-check", 1, 2, kS, "not implemented"),
     uns("static-challenge", 2, 3, kC, "challenge/response authentication is not implemented"),
-    sup("status", 1, 2, kB, "parsed; warns: the status file is not written yet"),
-    sup("status-version", 1, 1, kS, "parsed; the status file is not written yet"),
+    sup("status", 1, 2, kB,
+        "server: written every SECONDS (default 60) in the status-version format; client: warns, "
+        "not written yet"),
+    sup("status-version", 1, 1, kS, "1, 2 or 3, as OpenVPN 2.6 writes them"),
     ign("suppress-timestamps", 0, 0, kB, "the log format is nfv's own"),
     sup("syslog", 0, 1, kB),
     rem("tap-sleep", 1, 1, kWindows),

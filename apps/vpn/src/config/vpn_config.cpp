@@ -356,7 +356,6 @@ bool apply_process_directive(const Directive& d, VpnConfig& config, DirectiveCon
         config.writepid = d.args[0];
     } else if (name == "status") {
         config.status = d.args[0];
-        context.warning(d, "the status file is not written yet (the directive has no effect)");
         if (d.args.size() == 2) {
             set_number(d, 1, config.status_seconds, context);
         }
@@ -504,6 +503,15 @@ void check_combination(std::span<const Directive> directives, VpnConfig& config,
                               "No client-side authentication method is specified. You "
                               "must use either --cert/--key, --pkcs12, or "
                               "--auth-user-pass");
+            }
+        }
+    }
+    if (config.role != Role::kServer && !config.status.empty()) {
+        for (const Directive& d : directives) {
+            if (d.name == "status") {
+                context.warning(d,
+                                "a client's status file is not written yet (nfv-vpn writes it "
+                                "in server mode only; the directive has no effect here)");
             }
         }
     }

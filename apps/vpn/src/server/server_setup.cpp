@@ -1,7 +1,11 @@
 #include "server/server_setup.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <utility>
+
+#include <unistd.h>
 
 #include "config/occ_options.hpp"
 #include "proto/static_key.hpp"
@@ -161,6 +165,14 @@ Result<ServerMaterials, std::string> prepare_server(const config::VpnConfig& con
         return Unexpected(std::string(
             "mode server without `server NETWORK NETMASK`: nfv-vpn needs the `server` helper "
             "directive to size its address pool"));
+    }
+    if (!config.server.client_config_dir.empty()) {
+        // options.c: OpenVPN refuses to start when the directory cannot be read.
+        const auto dir = setup::resolve_path(config, config.server.client_config_dir);
+        if (::access(dir.c_str(), R_OK | X_OK) != 0) {
+            return Unexpected("client-config-dir: cannot read the directory " + dir + ": " +
+                              std::strerror(errno));
+        }
     }
     if (auto tls = fill_tls(config, reader, out); !tls) {
         return Unexpected(tls.error());

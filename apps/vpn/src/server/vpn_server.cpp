@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "config/pool_persist.hpp"
 #include "proto/packet.hpp"
 #include "server/client_config.hpp"
+#include "server/status_file.hpp"
 #include "session/openssl_tls_stream.hpp"
 #include "setup/key_material.hpp"
 #include "tunnel/tunnel_plan.hpp"
@@ -97,6 +99,8 @@ struct VpnServer::Client {
     std::uint64_t bytes_in = 0;
     std::uint64_t bytes_out = 0;
     std::uint32_t connected_since = 0;
+    std::uint32_t last_ref = 0;        // Unix seconds of the last routed packet
+    std::vector<net::IpCidr> iroutes;  // from client-config-dir
 };
 
 VpnServer::VpnServer(platform::io::EventLoop& loop, platform::Logger& log, config::VpnConfig config,
@@ -186,6 +190,7 @@ Result<void, std::string> VpnServer::start() {
     if (auto listeners = open_listeners(); !listeners) {
         return listeners;
     }
+    open_status_file();
     log_.info("Initialization Sequence Completed", {{"device", tun_->name()},
                                                     {"pool_size", pool_.size()},
                                                     {"max_clients", registry_.max_clients()}});
@@ -316,6 +321,56 @@ void VpnServer::write_pool_persist() {
         return;
     }
     persist_.written(loop_.now());
+}
+
+// ---- status file --------------------------------------------------------------------------
+
+void VpnServer::open_status_file() {
+    if (config_.status.empty()) {
+        return;
+    }
+    const auto path = setup::resolve_path(config_, config_.status);
+    // Opened once, before privileges are dropped, and rewritten in place (OpenVPN's status.c
+    // does the same, so a status file in /run or /var/log keeps working as `user nobody`).
+    status_fd_ = platform::io::UniqueFd(
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR));
+    if (!status_fd_.valid()) {
+        log_.warn("status: cannot open the status file, not written",
+                  {{"file", path}, {"error", strerror(errno)}});
+        return;
+    }
+    write_status_file();
+}
+
+void VpnServer::write_status_file() {
+    if (!status_fd_.valid()) {
+        return;
+    }
+    StatusContext context;
+    context.version = config_.server.status_version;
+    context.title = status_title_;
+    context.now = now().unix_seconds;
+    const auto snapshots = clients();
+    const auto text = format_status(context, snapshots);
+    bool ok = ::ftruncate(status_fd_.get(), 0) == 0;
+    std::size_t done = 0;
+    while (ok && done < text.size()) {
+        const auto written = ::pwrite(status_fd_.get(), text.data() + done, text.size() - done,
+                                      static_cast<off_t>(done));
+        ok = written > 0;
+        done += ok ? static_cast<std::size_t>(written) : 0;
+    }
+    if (!ok) {
+        log_.warn("status: cannot write the status file", {{"error", strerror(errno)}});
+    }
+    if (stopping_ || config_.status_seconds == 0) {
+        return;
+    }
+    status_timer_ =
+        loop_.add_timer(loop_.now() + std::chrono::seconds(config_.status_seconds), [this] {
+            status_timer_.reset();
+            write_status_file();
+        });
 }
 
 void VpnServer::arm_persist_timer() {
@@ -553,6 +608,7 @@ void VpnServer::handle_packet(Client& client, std::span<const std::byte> packet,
     }
     if (!is_data_packet(packet)) {
         if (!floated) {
+            client.bytes_in += packet.size();
             client.session->on_control_packet(packet, t);
             touch(client);
         }
@@ -584,8 +640,9 @@ void VpnServer::handle_packet(Client& client, std::span<const std::byte> packet,
         touch(client);  // an OCC EXIT: the event closes the client
         return;
     }
+    client.bytes_in += packet.size();
     if (!plaintext->empty()) {
-        client.bytes_in += plaintext->size();
+        client.last_ref = t.unix_seconds;
         route_from_client(client, *plaintext, t);
     }
 }
@@ -673,12 +730,13 @@ void VpnServer::send_to_client(Client& client, std::span<const std::byte> packet
         ++stats_.dropped_not_ready;
         return;
     }
-    client.bytes_out += packet.size();
+    client.last_ref = t.unix_seconds;
     transmit(client, std::span(out_).first(*written));
     touch(client);
 }
 
 void VpnServer::transmit(Client& client, std::span<const std::byte> wire) {
+    client.bytes_out += wire.size();  // link bytes, as OpenVPN's status file counts them
     if (client.tcp) {
         if (!client.stream || wire.size() > 0xffff) {
             return;
@@ -912,6 +970,8 @@ void VpnServer::on_authenticated(Client& client, std::string common_name, sessio
     for (const auto& iroute : ccd.iroutes) {
         (void)routes_.add(iroute, client.id);
     }
+    client.iroutes = ccd.iroutes;
+    client.last_ref = t.unix_seconds;
     client.addresses = addresses;
     client.authenticated = true;
     client.connected_since = t.unix_seconds;
@@ -978,6 +1038,10 @@ std::vector<ClientSnapshot> VpnServer::clients() const {
         snapshot.bytes_received = client->bytes_in;
         snapshot.bytes_sent = client->bytes_out;
         snapshot.connected_since = client->connected_since;
+        snapshot.last_ref = client->last_ref;
+        for (const auto& iroute : client->iroutes) {
+            snapshot.iroutes.push_back(iroute.to_string());
+        }
         snapshot.cipher = client->session ? cipher_text(*client->session) : std::string();
         out.push_back(std::move(snapshot));
     }
@@ -1041,6 +1105,10 @@ void VpnServer::shutdown(std::string_view reason) {
     }
     if (persist_.pending()) {
         write_pool_persist();
+    }
+    if (status_timer_) {
+        loop_.cancel_timer(*status_timer_);
+        status_timer_.reset();
     }
     tunnel_.reset();  // removes the addresses and routes it added
     loop_.stop();

@@ -43,6 +43,7 @@
 #include "nfv/platform/io/tcp_stream.hpp"
 #include "nfv/platform/io/tun_device.hpp"
 #include "nfv/platform/io/udp_socket.hpp"
+#include "nfv/platform/io/unique_fd.hpp"
 #include "nfv/platform/log.hpp"
 #include "nfv/platform/random.hpp"
 
@@ -51,6 +52,7 @@
 #include "server/client_addresses.hpp"
 #include "server/client_registry.hpp"
 #include "server/client_routes.hpp"
+#include "server/client_snapshot.hpp"
 #include "server/persist_schedule.hpp"
 #include "server/server_setup.hpp"
 #include "session/address_pool.hpp"
@@ -78,20 +80,6 @@ struct ServerStats {
     std::uint64_t packets_client_to_client = 0;
 };
 
-/// One connected client, as the status file and the management interface show it.
-struct ClientSnapshot {
-    std::uint32_t peer_id = 0;
-    std::string common_name;
-    std::string real_address;  // "1.2.3.4:5678"
-    bool tcp = false;
-    std::optional<net::Ipv4Address> virtual_ipv4;
-    std::optional<net::Ipv6Address> virtual_ipv6;
-    std::uint64_t bytes_received = 0;  // from the client (tunnel payload)
-    std::uint64_t bytes_sent = 0;
-    std::uint32_t connected_since = 0;  // Unix seconds
-    std::string cipher;
-};
-
 class VpnServer {
 public:
     /// Validates the configuration and reads every file it names (before privileges are
@@ -112,6 +100,8 @@ public:
 
     /// The connected clients (those past TLS authentication).
     [[nodiscard]] std::vector<ClientSnapshot> clients() const;
+    /// The status file's TITLE (version 2/3), e.g. "nfv-vpn 0.1.0"; set before start().
+    void set_status_title(std::string title) { status_title_ = std::move(title); }
     /// Disconnects every client with this common name or real address ("IP:PORT"); returns
     /// how many.
     std::size_t kill_client(std::string_view common_name_or_address);
@@ -131,6 +121,8 @@ private:
     void load_pool_persist();
     void write_pool_persist();
     void arm_persist_timer();
+    void open_status_file();
+    void write_status_file();
 
     // UDP
     void on_datagrams(std::span<const platform::io::ReceivedDatagram> batch);
@@ -182,6 +174,9 @@ private:
     ClientRoutes routes_;
     PersistSchedule persist_;
     std::optional<platform::io::TimerId> persist_timer_;
+    platform::io::UniqueFd status_fd_;  // opened before privileges are dropped, as OpenVPN does
+    std::optional<platform::io::TimerId> status_timer_;
+    std::string status_title_ = "nfv-vpn";
 
     std::unordered_map<ClientId, std::unique_ptr<Client>> clients_;
     std::vector<ClientId> touched_;
