@@ -1,29 +1,28 @@
 #!/usr/bin/env bash
-# nfv-vpn (client) vs the openvpn 2.6 client, same server, same run: iperf3 throughput through
-# the tunnel each way, client CPU seconds per GB, ping RTT through the tunnel under load.
+# nfv-vpn vs openvpn 2.6 (issue 7), same run: every pair of {openvpn, nfv-vpn} server x
+# {openvpn, nfv-vpn} client over one veth, the same config files for both programs. For each
+# pair: iperf3 throughput through the tunnel each way, CPU seconds per GB of the client and of
+# the server process, ping RTT through the tunnel under load.
 #
-# The SERVER IS THE REAL OPENVPN 2.6 IN BOTH CASES (there is no nfv-vpn server mode yet), so
-# this measures the client side only: "ours" is nfv-vpn client -> openvpn server, "reference"
-# is openvpn client -> openvpn server. The nfv-vpn-to-nfv-vpn and mixed pairs of issue 7 need
-# the server first.
+# Topology (namespaces made here, removed on exit; tags start with "vb"): "vbsrv" runs the
+# server (UDP, tls-crypt, keepalive 10 60, topology subnet 10.8.79.0/24, data-ciphers
+# AES-256-GCM:CHACHA20-POLY1305; openvpn stays in userspace: disable-dco, which nfv-vpn
+# accepts with a named warning) and `iperf3 -s` bound to the tunnel address 10.8.79.1;
+# "vbcli" runs one client at a time over a veth (10.79.0.1 <-> 10.79.0.2). Both clients read
+# the SAME client config (client, udp, tls-crypt, data-ciphers CIPHER, explicit-exit-notify);
+# openvpn also gets --disable-dco on its command line.
 #
-# Topology (namespaces made here, removed on exit; tags start with "vb"): "vbsrv" runs one
-# openvpn server (UDP, tls-crypt, keepalive 10 60, topology subnet 10.8.79.0/24, userspace:
-# disable-dco; data-ciphers AES-256-GCM:CHACHA20-POLY1305) and `iperf3 -s` bound to its tunnel
-# address 10.8.79.1; "vbcli" runs one client at a time over a veth (10.79.0.1 <-> 10.79.0.2).
-# Both clients read the SAME config file (client, udp, tls-crypt, data-ciphers CIPHER, explicit-exit-notify);
-# openvpn also gets --disable-dco on its command line so that it stays in userspace.
-#
-# For each cipher (AES-256-GCM, then CHACHA20-POLY1305) and round (NFV_BENCH_REPEAT, default 3;
-# the median is reported), ref then ours: start the client, check the negotiated cipher, then
+# For each server program, cipher (AES-256-GCM, then CHACHA20-POLY1305), round
+# (NFV_BENCH_REPEAT, default 3; the median is reported) and client program: start the client,
+# check the negotiated cipher, then
 #   up    iperf3 -c 10.8.79.1 -t NFV_BENCH_SECONDS (default 10), client -> server
 #   down  the same with -R, server -> client
-# Gbit/s is iperf3's receiver figure (sum_received). CPU s/GB: utime+stime of the client process
+# Gbit/s is iperf3's receiver figure (sum_received). CPU s/GB: utime+stime of the process
 # (/proc/PID/stat, fields 14+15, all threads) before and after each run, divided by the bytes
-# received; the same for the openvpn server process (the same program in both cases, shown to
-# tell whether one client makes the server work harder). Ping under load: `ping -i 0.2` through the tunnel to 10.8.79.1 for 8 s, started
+# received. Ping under load: `ping -i 0.2` through the tunnel to 10.8.79.1 for 8 s, started
 # once the iperf3 TCP stream is established; the average RTT is reported.
-# iperf3, ping and both VPN ends share the machine's cores, as in issue 7's figures.
+# Report: "ours" is nfv-vpn <-> nfv-vpn, and each mixed pair, against the reference
+# openvpn <-> openvpn. iperf3, ping and both VPN ends share the machine's cores.
 # Usage: sudo bench/vpn.sh   (NFV_BUILD_DIR selects the build; default build/release)
 source "$(dirname "$0")/lib.sh"
 source "$NFV_SOURCE_DIR/tests/interop/vpn_pki.sh"
@@ -58,11 +57,32 @@ keepalive 10 60
 disable-dco
 verb 3
 CONF
-nfv_spawn "$srv" openvpn-server openvpn --config "$NFV_TMP/server.conf"
-server_pid=$NFV_LAST_PID
-nfv_wait_for_log openvpn-server "Initialization Sequence Completed" 20
-nfv_spawn "$srv" iperf3-server iperf3 -s -B 10.8.79.1 -p 5201
-nfv_wait_for_tcp_port "$srv" 5201 10
+"$ours" --check-config --config "$NFV_TMP/server.conf" >/dev/null ||
+  nfv_fail "nfv-vpn --check-config rejected the server config"
+
+server_pid=""
+iperf_pid=""
+# start_server WHO (ref|ours): the VPN server, then iperf3 -s on its tunnel address.
+start_server() {
+  local who=$1 log="server-$1"
+  if [ "$who" = ours ]; then
+    nfv_spawn "$srv" "$log" "$ours" --config "$NFV_TMP/server.conf"
+  else
+    nfv_spawn "$srv" "$log" openvpn --config "$NFV_TMP/server.conf"
+  fi
+  server_pid=$NFV_LAST_PID
+  nfv_wait_for_log "$log" "Initialization Sequence Completed" 20
+  nfv_spawn "$srv" "iperf3-server-$who" iperf3 -s -B 10.8.79.1 -p 5201
+  iperf_pid=$NFV_LAST_PID
+  nfv_wait_for_tcp_port "$srv" 5201 10
+}
+
+stop_server() {
+  kill -TERM "$iperf_pid" "$server_pid" 2>/dev/null || true
+  nfv_wait_until 10 "the server exits" bash -c "! kill -0 $server_pid 2>/dev/null"
+  wait "$server_pid" "$iperf_pid" 2>/dev/null || true
+}
+
 
 # client_conf CIPHER: the client config both clients run.
 client_conf() {
@@ -145,41 +165,55 @@ for cipher in "${CIPHERS[@]}"; do
   client_conf "$cipher"
   "$ours" --check-config --config "$NFV_TMP/client-$cipher.conf" >/dev/null ||
     nfv_fail "nfv-vpn --check-config rejected the $cipher client config"
-  for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
-    for who in ref ours; do
-      start_client "$who" "$cipher" "client-$who-$cipher-$round"
-      for dir in up down; do
-        measure "$CLIENT_PID" "$dir" >"$NFV_TMP/measure.txt"
-        read -r gbit cpu ping_ms scpu retr <"$NFV_TMP/measure.txt"
-        res[$who-$cipher-$dir-gbit]+=" $gbit"
-        res[$who-$cipher-$dir-cpu]+=" $cpu"
-        res[$who-$cipher-$dir-ping]+=" $ping_ms"
-        res[$who-$cipher-$dir-scpu]+=" $scpu"
-        nfv_log "$cipher round $round $who $dir: $gbit Gbit/s, client $cpu CPU s/GB, server $scpu CPU s/GB, ping $ping_ms ms, $retr TCP retransmits"
+done
+for server in ref ours; do
+  start_server "$server"
+  for cipher in "${CIPHERS[@]}"; do
+    for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
+      for client in ref ours; do
+        pair="$client-$server"  # client program - server program
+        start_client "$client" "$cipher" "client-$pair-$cipher-$round"
+        for dir in up down; do
+          measure "$CLIENT_PID" "$dir" >"$NFV_TMP/measure.txt"
+          read -r gbit cpu ping_ms scpu retr <"$NFV_TMP/measure.txt"
+          res[$pair-$cipher-$dir-gbit]+=" $gbit"
+          res[$pair-$cipher-$dir-cpu]+=" $cpu"
+          res[$pair-$cipher-$dir-ping]+=" $ping_ms"
+          res[$pair-$cipher-$dir-scpu]+=" $scpu"
+          nfv_log "$cipher round $round client $client / server $server $dir: $gbit Gbit/s, client $cpu CPU s/GB, server $scpu CPU s/GB, ping $ping_ms ms, $retr TCP retransmits"
+        done
+        stop_client "$CLIENT_PID"
       done
-      stop_client "$CLIENT_PID"
     done
   done
+  kill -0 "$server_pid" || nfv_fail "the $server server died"
+  stop_server
 done
-kill -0 "$server_pid" || nfv_fail "the openvpn server died"
 
 median() { # shellcheck disable=SC2086
   bench_median $1
 }
 echo
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared: numbers are indicative)"
-echo "server: openvpn $(openvpn --version | awk 'NR == 1 {print $2}') for both; ours = nfv-vpn client, reference = openvpn client"
+echo "reference = openvpn $(openvpn --version | awk 'NR == 1 {print $2}') client and server (userspace)"
+echo "pairs: nfv = nfv-vpn client and server; nfv-cli = nfv-vpn client, openvpn server;"
+echo "       nfv-srv = openvpn client, nfv-vpn server"
 bench_header
 for cipher in "${CIPHERS[@]}"; do
   short=${cipher%%-POLY1305}
   for dir in up down; do
-    bench_report "$short $dir" "$(median "${res[ours-$cipher-$dir-gbit]}")" \
-      "$(median "${res[ref-$cipher-$dir-gbit]}")" Gbit/s higher
-    bench_report "$short $dir client cpu" "$(median "${res[ours-$cipher-$dir-cpu]}")" \
-      "$(median "${res[ref-$cipher-$dir-cpu]}")" s/GB lower
-    bench_report "$short $dir ping" "$(median "${res[ours-$cipher-$dir-ping]}")" \
-      "$(median "${res[ref-$cipher-$dir-ping]}")" ms lower
-    bench_report "$short $dir server cpu" "$(median "${res[ours-$cipher-$dir-scpu]}")" \
-      "$(median "${res[ref-$cipher-$dir-scpu]}")" s/GB lower
+    ref="ref-ref-$cipher-$dir"
+    for pair in "nfv:ours-ours" "nfv-cli:ours-ref" "nfv-srv:ref-ours"; do
+      name=${pair%%:*}
+      key="${pair#*:}-$cipher-$dir"
+      bench_report "$short $dir $name" "$(median "${res[$key-gbit]}")" \
+        "$(median "${res[$ref-gbit]}")" Gbit/s higher
+      bench_report "$short $dir $name ping" "$(median "${res[$key-ping]}")" \
+        "$(median "${res[$ref-ping]}")" ms lower
+    done
+    bench_report "$short $dir nfv client cpu" "$(median "${res[ours-ours-$cipher-$dir-cpu]}")" \
+      "$(median "${res[$ref-cpu]}")" s/GB lower
+    bench_report "$short $dir nfv server cpu" "$(median "${res[ours-ours-$cipher-$dir-scpu]}")" \
+      "$(median "${res[$ref-scpu]}")" s/GB lower
   done
 done
