@@ -5,3 +5,8 @@ nfv_add_interop_test(interop.vpn_server_session_vs_openvpn
 # nfv-vpn as the server with the configs/vpn/ server.conf files, real openvpn 2.6 clients.
 nfv_add_interop_test(interop.vpn_server_vs_openvpn
   SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_vs_openvpn.sh)
+
+# 100,000 unauthenticated packets and 2,000 replayed resets against a server with a connected
+# openvpn client: no state, no reply (or one bounded stateless reply), flat memory.
+nfv_add_interop_test(interop.vpn_server_flood
+  SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_flood.sh)

@@ -1,5 +1,7 @@
 // nfv-vpn: an OpenVPN 2.6 compatible VPN. Command line as openvpn's: `nfv-vpn --config FILE
 // [--directive args ...]`, every config directive also works as an option; plus --check-config.
+#include <array>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -56,6 +58,7 @@ constexpr const char* kUsage =
     "\n"
     "Signals: SIGTERM/SIGINT exit (a client sends explicit-exit-notify if configured; a\n"
     "server tells every client to reconnect and writes ifconfig-pool-persist),\n"
+    "SIGUSR2 logs a server's statistics (clients, drop counters),\n"
     "SIGHUP/SIGUSR1 restart the connection (a server restarts every client session;\n"
     "the configuration is not re-read).\n";
 
@@ -97,10 +100,15 @@ int run_server(nfv::platform::io::EventLoop& loop, nfv::platform::Logger& log,
         return 1;
     }
     (*server)->set_status_title("nfv-vpn " NFV_VERSION);
-    auto signals = nfv::platform::io::SignalWatcher::create(
-        loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
+    // OpenVPN's server signals: TERM/INT stop, HUP/USR1 restart, USR2 logs the statistics.
+    static constexpr std::array<int, 5> kServerSignals = {SIGTERM, SIGINT, SIGHUP, SIGUSR1,
+                                                          SIGUSR2};
+    auto signals =
+        nfv::platform::io::SignalWatcher::create(loop, kServerSignals, [&](int signal_number) {
             if (signal_number == SIGTERM || signal_number == SIGINT) {
                 (*server)->shutdown(signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+            } else if (signal_number == SIGUSR2) {
+                (*server)->log_statistics();
             } else {
                 (*server)->restart(signal_number == SIGHUP ? "SIGHUP" : "SIGUSR1");
             }

@@ -1092,10 +1092,30 @@ void VpnServer::restart(std::string_view reason) {
     reap();
 }
 
+void VpnServer::log_statistics() {
+    log_.info("statistics", {{"clients", clients_.size()},
+                             {"clients_accepted", stats_.clients_accepted},
+                             {"clients_refused", stats_.clients_refused},
+                             {"clients_replaced", stats_.clients_replaced},
+                             {"cookie_replies", stats_.cookie_replies},
+                             {"dropped_first_packets", stats_.dropped_first_packets},
+                             {"dropped_decrypt", stats_.dropped_decrypt},
+                             {"dropped_bad_source", stats_.dropped_bad_source},
+                             {"dropped_no_route", stats_.dropped_no_route},
+                             {"dropped_not_ip", stats_.dropped_not_ip},
+                             {"dropped_not_ready", stats_.dropped_not_ready},
+                             {"dropped_wrong_transport", stats_.dropped_wrong_transport},
+                             {"floats", stats_.floats},
+                             {"packets_to_tun", stats_.packets_to_tun},
+                             {"packets_from_tun", stats_.packets_from_tun},
+                             {"packets_client_to_client", stats_.packets_client_to_client}});
+}
+
 void VpnServer::shutdown(std::string_view reason) {
     if (stopping_) {
         return;
     }
+    log_statistics();
     log_.info("exiting", {{"reason", std::string(reason)}, {"clients", clients_.size()}});
     restart(reason);
     stopping_ = true;

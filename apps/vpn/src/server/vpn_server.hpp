@@ -107,6 +107,8 @@ public:
     std::size_t kill_client(std::string_view common_name_or_address);
 
     [[nodiscard]] const ServerStats& stats() const { return stats_; }
+    /// Logs the counters and the client count (SIGUSR2, and once at exit).
+    void log_statistics();
     [[nodiscard]] int exit_code() const { return exit_code_; }
 
 private:
