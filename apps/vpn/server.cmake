@@ -15,4 +15,6 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/server/persist_schedule.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/client_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/status_file.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/server_scripts.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/closed_sessions.cpp
 )

@@ -166,6 +166,89 @@ ping_ok "$srv" "$(pushed_ipv4 nyr-tcp)" "nyr/tcp: server -> client"
 stop_clients
 stop_server nyr-tcp
 
+# ---- 2b. Server scripts: auth-user-pass-verify, client-connect, client-disconnect -------------
+# The Nyr server.conf plus the three hooks (run as nobody, as Nyr's user); the same scripts and
+# checks against nfv-vpn and the real openvpn server. The client sends a username and password
+# (--auth-user-pass); auth.sh accepts alice/wonderland only; connect.sh pushes one more route
+# through its dynamic config file; disconnect.sh records its environment.
+hooks="$NFV_TMP/hooks"
+mkdir -p "$hooks/out"
+chmod 777 "$hooks/out"
+cat >"$hooks/auth.sh" <<SH
+#!/bin/sh
+if [ -n "\$1" ]; then user=\$(sed -n 1p "\$1"); pass=\$(sed -n 2p "\$1"); else user=\$username; pass=\$password; fi
+env >"$hooks/out/auth-env-\$user"
+[ "\$user" = alice ] && [ "\$pass" = wonderland ]
+SH
+cat >"$hooks/connect.sh" <<SH
+#!/bin/sh
+env >"$hooks/out/connect-env"
+echo 'push "route 10.79.88.0 255.255.255.0"' >"\$1"
+SH
+cat >"$hooks/disconnect.sh" <<SH
+#!/bin/sh
+env >"$hooks/out/disconnect-env"
+SH
+chmod 755 "$hooks"/*.sh
+printf 'alice\nwonderland\n' >"$work/alice.txt"
+printf 'bob\nguess\n' >"$work/bob.txt"
+chmod 600 "$work/alice.txt" "$work/bob.txt"
+
+run_hooks() { # KIND (nfv-vpn|openvpn) METHOD (via-file|via-env)
+  local kind=$1 method=$2 name="hooks-$1-$2" security=2 program=$vpn
+  [ "$method" = via-env ] && security=3
+  [ "$kind" = openvpn ] && program=openvpn
+  rm -f "$hooks/out"/*
+  nfv_spawn "$srv" "server-$name" "$program" --cd "$work/pki" --config "$nyr" --local 0.0.0.0 \
+    --script-security "$security" --auth-user-pass-verify "$hooks/auth.sh" "$method" \
+    --client-connect "$hooks/connect.sh" --client-disconnect "$hooks/disconnect.sh" \
+    --log "$NFV_TMP/server-$name.log"
+  server_pid=$NFV_LAST_PID
+  nfv_wait_for_log "server-$name" "Initialization Sequence Completed" 20
+  # explicit-exit-notify: the server learns at once that alice left (client-disconnect).
+  start_client "$cl1" "$name" 10.79.0.1 "$work/nyr/client.ovpn" --auth-user-pass "$work/alice.txt" \
+    --explicit-exit-notify 1
+  ping_ok "$cl1" 10.8.0.1 "$name: alice -> server"
+  nfv_expect_match "10.79.88.0/24 .*dev tun" "$(nfv_in "$cl1" ip route)" \
+    "$name: the route client-connect wrote is pushed"
+  local auth_env connect_env address
+  auth_env=$(cat "$hooks/out/auth-env-alice")
+  connect_env=$(cat "$hooks/out/connect-env")
+  address=$(pushed_ipv4 "$name")
+  nfv_expect_match "^script_type=user-pass-verify$" "$auth_env" "$name: auth script_type"
+  nfv_expect_match "^untrusted_ip=10.79.0.2$" "$auth_env" "$name: auth untrusted_ip"
+  nfv_expect_match "^common_name=client1$" "$auth_env" "$name: auth common_name"
+  if [ "$method" = via-env ]; then
+    nfv_expect_match "^password=wonderland$" "$auth_env" "$name: the password in the environment"
+  elif grep -q "^password=" <<<"$auth_env"; then
+    nfv_fail "$name: via-file put the password into the environment"
+  fi
+  nfv_expect_match "^script_type=client-connect$" "$connect_env" "$name: connect script_type"
+  nfv_expect_match "^username=alice$" "$connect_env" "$name: connect username"
+  nfv_expect_match "^trusted_ip=10.79.0.2$" "$connect_env" "$name: connect trusted_ip"
+  nfv_expect_match "^ifconfig_pool_remote_ip=$address$" "$connect_env" \
+    "$name: connect ifconfig_pool_remote_ip is the pushed address"
+  nfv_expect_match "^IV_VER=2\.6" "$connect_env" "$name: the client's IV_VER"
+  # A wrong password is refused.
+  nfv_spawn "$cl2" "client-$name-bob" openvpn --remote 10.79.1.1 1194 --config "$work/nyr/client2.ovpn" \
+    --verb 3 --auth-user-pass "$work/bob.txt" --pull-filter ignore redirect-gateway \
+    --pull-filter ignore block-outside-dns
+  client_pids+=("$NFV_LAST_PID")
+  nfv_wait_for_log "client-$name-bob" "AUTH_FAILED|Initialization Sequence Completed" 30
+  nfv_expect_match "AUTH_FAILED" "$(cat "$(nfv_logfile "client-$name-bob")")" \
+    "$name: bob's wrong password gets AUTH_FAILED"
+  stop_clients
+  nfv_wait_until 15 "$name: client-disconnect ran" test -s "$hooks/out/disconnect-env"
+  nfv_expect_match "^bytes_received=[1-9][0-9]*$" "$(cat "$hooks/out/disconnect-env")" \
+    "$name: disconnect bytes_received"
+  nfv_expect_match "^common_name=client1$" "$(cat "$hooks/out/disconnect-env")" \
+    "$name: disconnect common_name"
+  stop_server "$name"
+}
+run_hooks nfv-vpn via-file
+run_hooks nfv-vpn via-env
+run_hooks openvpn via-file
+
 # ---- 3. angristan: tls-crypt-v2 and CHACHA20 --------------------------------------------------
 start_server angristan "$work/angristan/server.conf" --local 10.79.0.1 \
   --log "$NFV_TMP/server-angristan.log"

@@ -56,8 +56,7 @@ const std::string& script_command(const config::VpnConfig& config, ScriptType ty
     return config.up;
 }
 
-std::vector<std::string> script_arguments(std::string_view command, ScriptType type,
-                                          const ScriptState& state) {
+std::vector<std::string> split_command(std::string_view command) {
     std::vector<std::string> argv;
     std::string word;
     bool in_word = false;
@@ -86,6 +85,12 @@ std::vector<std::string> script_arguments(std::string_view command, ScriptType t
     if (in_word) {
         argv.push_back(std::move(word));
     }
+    return argv;
+}
+
+std::vector<std::string> script_arguments(std::string_view command, ScriptType type,
+                                          const ScriptState& state) {
+    std::vector<std::string> argv = split_command(command);
     if (type == ScriptType::kRouteUp || type == ScriptType::kRoutePreDown) {
         return argv;
     }

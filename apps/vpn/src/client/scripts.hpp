@@ -47,6 +47,10 @@ struct ScriptState {
     bool restart = false;  // script_context=restart after the first connection
 };
 
+/// A command string split into words on blanks; single and double quotes group words (OpenVPN's
+/// argv_parse_cmd). No shell is involved.
+[[nodiscard]] std::vector<std::string> split_command(std::string_view command);
+
 /// The word list of a hook: the command split on blanks (single and double quotes group
 /// words, as OpenVPN's argv_parse_cmd does), then the standard arguments for up/down.
 [[nodiscard]] std::vector<std::string> script_arguments(std::string_view command, ScriptType type,

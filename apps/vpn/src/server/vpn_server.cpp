@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "client/scripts.hpp"
 #include "config/pool_persist.hpp"
 #include "proto/packet.hpp"
 #include "server/client_config.hpp"
@@ -26,6 +27,8 @@ namespace {
 using platform::io::SocketAddress;
 
 constexpr std::size_t kScratchSize = 65536 + 256;
+// Session ids of closed UDP clients held back from the cookie check (closed_sessions.hpp).
+constexpr std::size_t kClosedSessionsKept = 4096;
 
 // The IP address and port of a kernel socket address.
 std::optional<PeerEndpoint> endpoint_of(const SocketAddress& address) {
@@ -101,6 +104,7 @@ struct VpnServer::Client {
     std::uint32_t connected_since = 0;
     std::uint32_t last_ref = 0;        // Unix seconds of the last routed packet
     std::vector<net::IpCidr> iroutes;  // from client-config-dir
+    bool connect_ran = false;          // client-connect passed: client-disconnect runs at the end
 };
 
 VpnServer::VpnServer(platform::io::EventLoop& loop, platform::Logger& log, config::VpnConfig config,
@@ -120,6 +124,7 @@ VpnServer::VpnServer(platform::io::EventLoop& loop, platform::Logger& log, confi
       persist_(config_.server.ifconfig_pool_persist.empty()
                    ? 0U
                    : config_.server.ifconfig_pool_persist_seconds),
+      closed_sessions_(kClosedSessionsKept, std::chrono::seconds(config_.hand_window)),
       scratch_(kScratchSize),
       out_(kScratchSize) {}
 
@@ -142,9 +147,6 @@ Result<std::unique_ptr<VpnServer>, std::string> VpnServer::create(platform::io::
     // Operator hooks that the server does not run yet: refusing them is better than letting a
     // client in that the operator's script would have refused.
     const std::pair<const std::string*, const char*> unsupported[] = {
-        {&config.server.auth_user_pass_verify, "auth-user-pass-verify"},
-        {&config.server.client_connect, "client-connect"},
-        {&config.server.client_disconnect, "client-disconnect"},
         {&config.server.tls_crypt_v2_verify, "tls-crypt-v2-verify"},
         {&config.tls_verify, "tls-verify"},
     };
@@ -154,6 +156,9 @@ Result<std::unique_ptr<VpnServer>, std::string> VpnServer::create(platform::io::
                               ": server scripts are not run by nfv-vpn yet; remove the directive "
                               "or keep openvpn for this server");
         }
+    }
+    if (auto scripts = check_server_scripts(config)) {
+        return Unexpected(*scripts);
     }
     CachingFileReader probe(reader);
     auto materials = prepare_server(config, probe);
@@ -422,6 +427,15 @@ void VpnServer::on_datagrams(std::span<const platform::io::ReceivedDatagram> bat
 
 void VpnServer::on_first_datagram(const platform::io::ReceivedDatagram& datagram,
                                   const PeerEndpoint& endpoint, session::Now t) {
+    // Opcode/key-id byte, then the sender's session id, in clear under every wrap.
+    if (datagram.payload.size() > proto::kSessionIdSize) {
+        proto::SessionId id{};
+        std::copy_n(datagram.payload.begin() + 1, id.size(), id.begin());
+        if (closed_sessions_.contains(id, t.mono)) {
+            ++stats_.dropped_closed_session;
+            return;
+        }
+    }
     const auto address = cookie_address(endpoint);
     auto first =
         session::handle_first_packet(datagram.payload, address, materials_.listener, *cookie_, t);
@@ -791,6 +805,12 @@ void VpnServer::pump(Client& client, session::Now t) {
             }
         }
     }
+    if (client.closing) {
+        // What the session queued while closing (AUTH_FAILED after a refusal) leaves once.
+        while (auto wire = client.session->poll_transmit(t)) {
+            transmit(client, *wire);
+        }
+    }
     if (!client.closing) {
         arm_timer(client);
     }
@@ -872,6 +892,19 @@ void VpnServer::on_authenticated(Client& client, std::string common_name, sessio
         common_name = "UNDEF";  // verify-client-cert none/optional without a certificate
     }
     client.common_name = std::move(common_name);
+    if (!config_.server.auth_user_pass_verify.empty()) {
+        if (!run_user_pass_verify(client, t)) {
+            log_.warn("TLS Auth Error: Auth Username/Password verification failed for peer",
+                      {{"client", label(client)}});
+            ++stats_.clients_refused;
+            (void)client.session->deny("", t);
+            return;
+        }
+        const auto& message = client.session->client_message();
+        if (config_.server.username_as_common_name && message && message->credentials) {
+            client.common_name = message->credentials->username;
+        }
+    }
     log_.info(label(client) + " Peer Connection Initiated",
               {{"cipher", cipher_text(*client.session)}});
     // client-config-dir/<CN> (multi.c multi_client_connect_source_ccd).
@@ -960,6 +993,40 @@ void VpnServer::on_authenticated(Client& client, std::string common_name, sessio
             arm_persist_timer();
         }
     }
+    client.addresses = addresses;
+    client.connected_since = t.unix_seconds;
+    if (!config_.server.client_connect.empty()) {
+        auto dynamic = run_client_connect(client, t);
+        if (!dynamic || (*dynamic && (*dynamic)->disable)) {
+            log_.warn("client-connect refused the client",
+                      {{"client", label(client)},
+                       {"why", dynamic ? std::string("disable") : dynamic.error()}});
+            ++stats_.clients_refused;
+            (void)client.session->deny("", t);
+            return;
+        }
+        if (*dynamic) {
+            // The script's directives come after the client-config-dir file's (multi.c).
+            ClientConfig& extra = **dynamic;
+            if (extra.ifconfig_push) {
+                if (client.pool_index) {
+                    pool_.release(*client.pool_index);
+                    client.pool_index.reset();
+                }
+                addresses.ifconfig = *extra.ifconfig_push;
+            }
+            if (extra.ifconfig_ipv6_push) {
+                addresses.ipv6 = extra.ifconfig_ipv6_push->address();
+                addresses.ipv6_prefix = extra.ifconfig_ipv6_push->prefix_length();
+            }
+            ccd.iroutes.insert(ccd.iroutes.end(), extra.iroutes.begin(), extra.iroutes.end());
+            if (extra.push_reset) {
+                ccd.push_reset = true;
+                ccd.push.clear();
+            }
+            ccd.push.insert(ccd.push.end(), extra.push.begin(), extra.push.end());
+        }
+    }
     session::PushReplyParams push;
     if (!ccd.push_reset) {
         push.options = materials_.plan.push;
@@ -976,6 +1043,7 @@ void VpnServer::on_authenticated(Client& client, std::string common_name, sessio
     client.authenticated = true;
     client.connected_since = t.unix_seconds;
     log_.info("MULTI: Learn: " + addresses.ifconfig.first.to_string() + " -> " + label(client));
+    client.connect_ran = true;  // client-disconnect runs when this client goes
     (void)client.session->authorize(std::move(push), t);
 }
 
@@ -984,6 +1052,9 @@ void VpnServer::close_client(Client& client, std::string_view reason) {
         return;
     }
     client.closing = true;
+    if (client.connect_ran) {
+        run_client_disconnect(client);
+    }
     closing_.push_back(client.id);
     log_.info(label(client) + " disconnected", {{"reason", std::string(reason)},
                                                 {"bytes_received", client.bytes_in},
@@ -1007,9 +1078,138 @@ void VpnServer::reap() {
         if (client.pool_index) {
             pool_.release(*client.pool_index);
         }
+        if (!client.tcp && client.session && client.session->remote_session_id()) {
+            closed_sessions_.add(*client.session->remote_session_id(), loop_.now());
+        }
         routes_.remove_client(id);
         registry_.remove(id);
         clients_.erase(found);
+    }
+}
+
+// ---- script hooks -------------------------------------------------------------------------
+
+ServerScriptContext VpnServer::script_context() const {
+    ServerScriptContext context;
+    context.dev = tun_ ? tun_->name() : config_.dev;
+    context.topology_subnet = materials_.plan.topology == config::Topology::kSubnet;
+    if (materials_.plan.ifconfig) {
+        context.ifconfig_local = materials_.plan.ifconfig->first;
+        if (context.topology_subnet) {
+            context.ifconfig_netmask = materials_.plan.ifconfig->second;
+        }
+    }
+    return context;
+}
+
+ClientScriptInfo VpnServer::script_info(const Client& client, session::Now t) const {
+    ClientScriptInfo info;
+    info.common_name = client.common_name;
+    info.real_ip = client.endpoint.address.to_string();
+    info.real_port = client.endpoint.port;
+    info.real_ipv6 = client.endpoint.address.is_v6();
+    info.tcp = client.tcp;
+    info.addresses = client.addresses;
+    info.bytes_received = client.bytes_in;
+    info.bytes_sent = client.bytes_out;
+    info.connected_since = client.connected_since;
+    info.now = t.unix_seconds;
+    if (client.session) {
+        if (const auto& message = client.session->client_message()) {
+            info.peer_info = message->peer_info;
+            if (message->credentials) {
+                info.username = message->credentials->username;
+                info.password = message->credentials->password;
+            }
+        }
+    }
+    return info;
+}
+
+std::string VpnServer::temporary_file(std::string_view prefix, std::string_view content) {
+    const std::string dir = config_.tmp_dir.empty() ? std::string("/tmp") : config_.tmp_dir;
+    std::string path = dir + "/" + std::string(prefix) + "XXXXXX";
+    const int fd = ::mkstemp(path.data());  // mode 0600
+    if (fd < 0) {
+        log_.warn("tmp-dir: cannot create a file for a script",
+                  {{"dir", dir}, {"error", strerror(errno)}});
+        return {};
+    }
+    const bool ok =
+        ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    ::close(fd);
+    if (!ok) {
+        ::unlink(path.c_str());
+        return {};
+    }
+    return path;
+}
+
+bool VpnServer::run_user_pass_verify(Client& client, session::Now t) {
+    auto info = script_info(client, t);
+    auto argv = client::split_command(config_.server.auth_user_pass_verify);
+    std::string file;
+    if (config_.server.auth_user_pass_via_file) {
+        file = temporary_file("nfv_up_", info.username + "\n" + info.password + "\n");
+        if (file.empty()) {
+            return false;
+        }
+        argv.push_back(file);
+    }
+    const auto env =
+        server_script_environment(config_, ServerScript::kUserPassVerify, info, script_context());
+    auto ran = client::run_script(argv, env);
+    if (!file.empty()) {
+        ::unlink(file.c_str());
+    }
+    if (!ran) {
+        log_.info("auth-user-pass-verify refused the client",
+                  {{"client", label(client)}, {"username", info.username}, {"why", ran.error()}});
+        return false;
+    }
+    return true;
+}
+
+Result<std::optional<ClientConfig>, std::string> VpnServer::run_client_connect(Client& client,
+                                                                               session::Now t) {
+    const auto file = temporary_file("nfv_cc_", {});
+    if (file.empty()) {
+        return Unexpected(std::string("cannot create the dynamic config file"));
+    }
+    auto argv = client::split_command(config_.server.client_connect);
+    argv.push_back(file);
+    const auto env = server_script_environment(config_, ServerScript::kClientConnect,
+                                               script_info(client, t), script_context());
+    auto ran = client::run_script(argv, env);
+    std::string text;
+    if (ran) {
+        std::ifstream in(file);
+        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    ::unlink(file.c_str());
+    if (!ran) {
+        return Unexpected(ran.error());
+    }
+    if (text.empty()) {
+        return std::optional<ClientConfig>();
+    }
+    auto parsed = parse_client_config(text, "client-connect output");
+    if (!parsed) {
+        return Unexpected(parsed.error().to_string());
+    }
+    return std::optional<ClientConfig>(std::move(*parsed));
+}
+
+void VpnServer::run_client_disconnect(Client& client) {
+    client.connect_ran = false;
+    if (config_.server.client_disconnect.empty()) {
+        return;
+    }
+    const auto argv = client::split_command(config_.server.client_disconnect);
+    const auto env = server_script_environment(config_, ServerScript::kClientDisconnect,
+                                               script_info(client, now()), script_context());
+    if (auto ran = client::run_script(argv, env); !ran) {
+        log_.warn("client-disconnect failed", {{"client", label(client)}, {"why", ran.error()}});
     }
 }
 
@@ -1099,6 +1299,7 @@ void VpnServer::log_statistics() {
                              {"clients_replaced", stats_.clients_replaced},
                              {"cookie_replies", stats_.cookie_replies},
                              {"dropped_first_packets", stats_.dropped_first_packets},
+                             {"dropped_closed_session", stats_.dropped_closed_session},
                              {"dropped_decrypt", stats_.dropped_decrypt},
                              {"dropped_bad_source", stats_.dropped_bad_source},
                              {"dropped_no_route", stats_.dropped_no_route},

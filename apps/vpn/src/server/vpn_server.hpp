@@ -50,10 +50,13 @@
 #include "config/config_loader.hpp"
 #include "config/vpn_config.hpp"
 #include "server/client_addresses.hpp"
+#include "server/client_config.hpp"
 #include "server/client_registry.hpp"
 #include "server/client_routes.hpp"
 #include "server/client_snapshot.hpp"
+#include "server/closed_sessions.hpp"
 #include "server/persist_schedule.hpp"
+#include "server/server_scripts.hpp"
 #include "server/server_setup.hpp"
 #include "session/address_pool.hpp"
 #include "session/reset_cookie.hpp"
@@ -65,6 +68,7 @@ namespace nfv::vpn::server {
 struct ServerStats {
     std::uint64_t cookie_replies = 0;           // stateless reset replies sent
     std::uint64_t dropped_first_packets = 0;    // from unknown senders, not a valid reset/echo
+    std::uint64_t dropped_closed_session = 0;   // late packets of a session the server closed
     std::uint64_t clients_accepted = 0;         // sessions created
     std::uint64_t clients_refused = 0;          // max-clients, ccd disable, no address ...
     std::uint64_t clients_replaced = 0;         // same common name without duplicate-cn
@@ -152,6 +156,14 @@ private:
     void handle_event(Client& client, const session::ServerEvent& event, session::Now now);
     void on_authenticated(Client& client, std::string common_name, session::Now now);
     void close_client(Client& client, std::string_view reason);
+    // Script hooks (server_scripts.hpp); each waits for the script, as OpenVPN does.
+    [[nodiscard]] ClientScriptInfo script_info(const Client& client, session::Now now) const;
+    [[nodiscard]] bool run_user_pass_verify(Client& client, session::Now now);
+    [[nodiscard]] Result<std::optional<ClientConfig>, std::string> run_client_connect(
+        Client& client, session::Now now);
+    void run_client_disconnect(Client& client);
+    [[nodiscard]] ServerScriptContext script_context() const;
+    [[nodiscard]] std::string temporary_file(std::string_view prefix, std::string_view content);
     void reap();
     [[nodiscard]] std::string label(const Client& client) const;
 
@@ -175,6 +187,7 @@ private:
     ClientRegistry registry_;
     ClientRoutes routes_;
     PersistSchedule persist_;
+    ClosedSessions closed_sessions_;
     std::optional<platform::io::TimerId> persist_timer_;
     platform::io::UniqueFd status_fd_;  // opened before privileges are dropped, as OpenVPN does
     std::optional<platform::io::TimerId> status_timer_;
