@@ -13,7 +13,7 @@ NFV_BENCH_REPEAT=${NFV_BENCH_REPEAT:-3}
 bench_build() {
   local b
   for b in "$@"; do
-    if [ ! -x "$NFV_BUILD_DIR/apps/${b#nfv-}/$b" ]; then
+    if [ ! -x "$NFV_BUILD_DIR/apps/${b#nfv-}/$b" ] && [ ! -x "$NFV_BUILD_DIR/tools/${b#nfv-}/$b" ]; then
       (cd "$NFV_SOURCE_DIR" && cmake --preset release >/dev/null && cmake --build --preset release -j "$(nproc)")
       return
     fi

@@ -92,6 +92,7 @@ nfv_require_cmd() {
 nfv_bin() {
   local name=$1 app=${1#nfv-}
   local p="$NFV_BUILD_DIR/apps/$app/$name"
+  [ -x "$p" ] || p="$NFV_BUILD_DIR/tools/$app/$name"  # nfv-vpn-load: tools/vpn-load/
   [ -x "$p" ] || nfv_fail "binary $p not built"
   echo "$p"
 }

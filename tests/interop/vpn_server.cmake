@@ -10,3 +10,7 @@ nfv_add_interop_test(interop.vpn_server_vs_openvpn
 # openvpn client: no state, no reply (or one bounded stateless reply), flat memory.
 nfv_add_interop_test(interop.vpn_server_flood
   SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_flood.sh)
+
+# 1,000 simulated clients (tools/vpn-load) and one real openvpn client on one server process.
+nfv_add_interop_test(interop.vpn_server_many_clients
+  SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_many_clients.sh)

@@ -14,7 +14,7 @@
 namespace nfv::vpn::proto {
 
 struct TlsEngine::State {
-    SSL_CTX* ctx = nullptr;
+    std::shared_ptr<const TlsContext> context;  // keeps the SSL_CTX alive
     SSL* ssl = nullptr;
     BIO* network_in = nullptr;   // we write received ciphertext here; SSL reads it
     BIO* network_out = nullptr;  // SSL writes ciphertext here; we read it
@@ -34,7 +34,6 @@ struct TlsEngine::State {
     State& operator=(const State&) = delete;
     ~State() {
         SSL_free(ssl);  // frees both BIOs
-        SSL_CTX_free(ctx);
     }
 };
 
@@ -236,23 +235,26 @@ TlsEngine::TlsEngine(TlsEngine&&) noexcept = default;
 TlsEngine& TlsEngine::operator=(TlsEngine&&) noexcept = default;
 TlsEngine::~TlsEngine() = default;
 
-Result<TlsEngine, TlsError> TlsEngine::create(const TlsEngineConfig& config) {
+TlsContext::~TlsContext() {
+    SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+}
+
+Result<std::shared_ptr<const TlsContext>, TlsError> TlsContext::create(
+    const TlsEngineConfig& config) {
     ERR_clear_error();
-    auto state = std::make_unique<State>();
-    state->is_server = config.is_server;
-    state->remote_cert_tls = config.remote_cert_tls;
-    state->verify_x509_name = config.verify_x509_name;
-    state->peer_fingerprints = config.peer_fingerprints;
-    state->fingerprint_only = config.ca_pem.empty() && !config.peer_fingerprints.empty();
-    state->ctx = SSL_CTX_new(config.is_server ? TLS_server_method() : TLS_client_method());
-    if (state->ctx == nullptr) {
+    SSL_CTX* ctx = SSL_CTX_new(config.is_server ? TLS_server_method() : TLS_client_method());
+    if (ctx == nullptr) {
         return Unexpected(TlsError::kInternal);
     }
-    SSL_CTX* ctx = state->ctx;
+    // Owned from here on: freed by ~TlsContext on every path.
+    std::shared_ptr<const TlsContext> context(new TlsContext(config, ctx));
     // No session resumption: every key state runs a full handshake (as OpenVPN).
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION);
     SSL_CTX_set_num_tickets(ctx, 0);
+    // The control channel is idle between renegotiations: give the 16 KiB record buffers back
+    // (most of an idle client's TLS memory on a server with many clients).
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     if (SSL_CTX_set_min_proto_version(ctx, config.min_protocol_version) != 1 ||
         SSL_CTX_set_max_proto_version(ctx, config.max_protocol_version) != 1 ||
         (!config.cipher_list.empty() &&
@@ -272,6 +274,28 @@ Result<TlsEngine, TlsError> TlsEngine::create(const TlsEngineConfig& config) {
         ERR_clear_error();
         return Unexpected(TlsError::kBadCredentials);
     }
+    return context;
+}
+
+Result<TlsEngine, TlsError> TlsEngine::create(const TlsEngineConfig& config) {
+    auto context = TlsContext::create(config);
+    if (!context) {
+        return Unexpected(context.error());
+    }
+    return create(std::move(*context));
+}
+
+Result<TlsEngine, TlsError> TlsEngine::create(std::shared_ptr<const TlsContext> context) {
+    ERR_clear_error();
+    const TlsEngineConfig& config = context->config();
+    auto state = std::make_unique<State>();
+    state->is_server = config.is_server;
+    state->remote_cert_tls = config.remote_cert_tls;
+    state->verify_x509_name = config.verify_x509_name;
+    state->peer_fingerprints = config.peer_fingerprints;
+    state->fingerprint_only = config.ca_pem.empty() && !config.peer_fingerprints.empty();
+    auto* ctx = static_cast<SSL_CTX*>(context->ctx_);
+    state->context = std::move(context);
     state->ssl = SSL_new(ctx);
     state->network_in = BIO_new(BIO_s_mem());
     state->network_out = BIO_new(BIO_s_mem());

@@ -96,11 +96,36 @@ enum class TlsEvent : std::uint8_t {
     kHandshakeDone,  // keys can now be exported; queued plaintext was sent
 };
 
+/// The TLS context (OpenSSL SSL_CTX: protocol limits, ciphers, certificate, key, CA store and
+/// CRLs) built once from a config and shared by every session made from it. A server makes
+/// one for all its clients: parsing the PEM material and holding a certificate store per
+/// client would cost CPU per handshake and memory per client.
+class TlsContext {
+public:
+    [[nodiscard]] static Result<std::shared_ptr<const TlsContext>, TlsError> create(
+        const TlsEngineConfig& config);
+    ~TlsContext();
+    TlsContext(const TlsContext&) = delete;
+    TlsContext& operator=(const TlsContext&) = delete;
+
+    [[nodiscard]] const TlsEngineConfig& config() const { return config_; }
+
+private:
+    friend class TlsEngine;
+    TlsContext(TlsEngineConfig config, void* ctx) : config_(std::move(config)), ctx_(ctx) {}
+
+    TlsEngineConfig config_;
+    void* ctx_;  // SSL_CTX*, kept opaque to keep OpenSSL's headers out of this one
+};
+
 class TlsEngine {
 public:
     /// Builds the TLS context and session. A client immediately has its ClientHello ready in
     /// read_ciphertext().
     [[nodiscard]] static Result<TlsEngine, TlsError> create(const TlsEngineConfig& config);
+    /// A session on a shared context (see TlsContext).
+    [[nodiscard]] static Result<TlsEngine, TlsError> create(
+        std::shared_ptr<const TlsContext> context);
 
     TlsEngine(TlsEngine&&) noexcept;
     TlsEngine& operator=(TlsEngine&&) noexcept;

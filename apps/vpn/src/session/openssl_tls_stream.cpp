@@ -84,8 +84,13 @@ std::string OpensslTlsStream::description() const {
 }
 
 TlsStreamFactory openssl_tls_factory(proto::TlsEngineConfig config) {
-    return [config = std::move(config)]() -> Result<std::unique_ptr<TlsStream>, std::string> {
-        auto engine = proto::TlsEngine::create(config);
+    // One SSL_CTX for every session of this factory (a server's clients share it).
+    auto context = proto::TlsContext::create(config);
+    return [context = std::move(context)]() -> Result<std::unique_ptr<TlsStream>, std::string> {
+        if (!context) {
+            return Unexpected(describe(context.error()));
+        }
+        auto engine = proto::TlsEngine::create(*context);
         if (!engine) {
             return Unexpected(describe(engine.error()));
         }
