@@ -17,4 +17,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/server/status_file.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/server_scripts.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/server/closed_sessions.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/server/management.cpp
 )

@@ -116,7 +116,7 @@ expect_cipher() { # CLIENT CIPHER
 # ---- 1. Nyr over UDP ------------------------------------------------------------------------
 nyr="$work/nyr/server.conf"
 start_server nyr "$nyr" --local 0.0.0.0 --push "route 10.79.50.0 255.255.255.0" \
-  --log "$NFV_TMP/server-nyr.log"
+  --management 127.0.0.1 7505 --log "$NFV_TMP/server-nyr.log"
 # Nyr's client.ovpn is client1; client2 gets the same config with its own certificate.
 sed -e '/<cert>/,/<\/cert>/d' -e '/<key>/,/<\/key>/d' "$work/nyr/client.ovpn" \
   >"$work/nyr/client2.ovpn"
@@ -143,6 +143,28 @@ ping_ok "$cl2" 10.8.0.1 "nyr: client2 -> server"
 # The first new name is written at once, later ones at the persist interval or at exit.
 nfv_expect_match "client2,10.8.0.2,fddd:1194:1194:1194::1000" "$(cat "$work/pki/ipp.txt")" \
   "nyr: ifconfig-pool-persist written at the first connection"
+# The management interface: status 2, load-stats, kill (client2 is told to restart).
+cat >"$NFV_TMP/mgmt.py" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", 7505), timeout=5)
+s.sendall(b"status 2\r\nload-stats\r\nkill client2\r\nkill nobody\r\nquit\r\n")
+out = b""
+while True:
+    data = s.recv(65536)
+    if not data:
+        break
+    out += data
+sys.stdout.write(out.decode())
+PY
+mgmt=$(nfv_in "$srv" python3 "$NFV_TMP/mgmt.py") || nfv_fail "management: no session"
+nfv_expect_match "^>INFO:OpenVPN Management Interface Version 5" "$mgmt" "nyr: management greeting"
+nfv_expect_match "^CLIENT_LIST,client1,10.79.0.2:[0-9]+,$c1_address," "$(tr -d '\r' <<<"$mgmt")" \
+  "nyr: management status 2 lists client1"
+nfv_expect_match "SUCCESS: nclients=2,bytesin=[0-9]+,bytesout=[0-9]+" "$mgmt" "nyr: management load-stats"
+nfv_expect_match "SUCCESS: common name 'client2' found, 1 client\(s\) killed" "$mgmt" \
+  "nyr: management kill client2"
+nfv_expect_match "ERROR: common name 'nobody' not found" "$mgmt" "nyr: management kill of an unknown name"
+nfv_wait_for_log client-nyr-c2 "RESTART|restart" 10
 stop_server nyr
 nfv_expect_match "client1,10.8.0.3,fddd:1194:1194:1194::1001" "$(cat "$work/pki/ipp.txt")" \
   "nyr: ifconfig-pool-persist written at exit"

@@ -21,6 +21,7 @@ nfv_add_test(vpn_server_core_test
     server/client_addresses_test.cpp server/persist_schedule_test.cpp
     server/client_config_test.cpp server/status_file_test.cpp
     server/server_scripts_test.cpp server/closed_sessions_test.cpp
+    server/management_test.cpp
   LIBS nfv::vpn_core nfv::platform_testing
   LABEL unit)
 

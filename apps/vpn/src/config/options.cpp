@@ -168,7 +168,9 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     sup("log-append", 1, 1, kB),
     sup("lport", 1, 1, kB),
     ign("machine-readable-output", 0, 0, kB, "the log format is nfv's own"),
-    sup("management", 2, 3, kB, "parsed; warns: the management interface is not implemented yet"),
+    sup("management", 2, 3, kB,
+        "server: TCP, the status/kill/load-stats/signal subset (docs/nfv-vpn.md); unix sockets and "
+        "client mode warn"),
     uns("management-client", 0, 0, kB, kManagement),
     uns("management-client-auth", 0, 0, kS, kManagement),
     uns("management-client-group", 1, 1, kB, kManagement),

@@ -158,10 +158,19 @@ bool apply_server_directive(const Directive& d, VpnConfig& config, DirectiveCont
     } else if (name == "status-version") {
         set_number(d, 0, server.status_version, context, 1, 3);
     } else if (name == "management") {
-        context.warning(d, "the management interface is not implemented yet (no socket is opened)");
         server.management_address = d.args[0];
         server.management_port = d.args[1];
-        if (d.args[1] != "unix") {
+        if (d.args.size() == 3) {
+            server.management_password_file = d.args[2];
+            if (d.args[2] == "stdin") {
+                context.error(d, "a password from stdin cannot be asked for; give a file");
+            }
+        }
+        if (d.args[1] == "unix") {
+            context.warning(d,
+                            "management over a unix socket is not implemented (no management "
+                            "interface is opened); use `management 127.0.0.1 PORT`");
+        } else {
             auto port = parse_port(d.args[1]);
             if (!port) {
                 context.error(d, port.error());

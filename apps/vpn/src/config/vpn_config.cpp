@@ -506,6 +506,15 @@ void check_combination(std::span<const Directive> directives, VpnConfig& config,
             }
         }
     }
+    if (config.role != Role::kServer && !config.server.management_address.empty()) {
+        for (const Directive& d : directives) {
+            if (d.name == "management") {
+                context.warning(d,
+                                "the management interface is implemented in server mode only "
+                                "(no socket is opened in client mode)");
+            }
+        }
+    }
     if (config.role != Role::kServer && !config.status.empty()) {
         for (const Directive& d : directives) {
             if (d.name == "status") {

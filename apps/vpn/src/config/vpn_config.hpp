@@ -188,8 +188,9 @@ struct ServerConfig {
     std::string client_disconnect;
     std::string tls_crypt_v2_verify;
     std::uint8_t status_version = 1;
-    std::string management_address;  // "unix" socket path or host
-    std::string management_port;     // port, or "unix"
+    std::string management_address;        // "unix" socket path or host
+    std::string management_port;           // port, or "unix"
+    std::string management_password_file;  // first line is the password; empty = none
 };
 
 struct ClientConfig {

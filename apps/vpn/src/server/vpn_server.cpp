@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 
@@ -196,6 +197,9 @@ Result<void, std::string> VpnServer::start() {
         return listeners;
     }
     open_status_file();
+    if (auto management = open_management(); !management) {
+        return management;
+    }
     log_.info("Initialization Sequence Completed", {{"device", tun_->name()},
                                                     {"pool_size", pool_.size()},
                                                     {"max_clients", registry_.max_clients()}});
@@ -326,6 +330,132 @@ void VpnServer::write_pool_persist() {
         return;
     }
     persist_.written(loop_.now());
+}
+
+// ---- management interface -------------------------------------------------------------------
+
+struct VpnServer::ManagementConnection {
+    std::unique_ptr<platform::io::TcpStream> stream;
+    std::unique_ptr<ManagementSession> session;
+};
+
+Result<void, std::string> VpnServer::open_management() {
+    const auto& server = config_.server;
+    if (server.management_address.empty() || server.management_port == "unix") {
+        return {};  // unix sockets: a named warning at config time
+    }
+    if (!server.management_password_file.empty()) {
+        const auto path = setup::resolve_path(config_, server.management_password_file);
+        std::ifstream in(path);
+        std::string line;
+        if (!in || !std::getline(in, line)) {
+            return Unexpected("management: cannot read the password file " + path);
+        }
+        management_password_ = line;
+    }
+    const auto port = static_cast<std::uint16_t>(std::stoul(server.management_port));
+    const auto local = SocketAddress::parse(server.management_address, port);
+    if (!local) {
+        return Unexpected("management: " + server.management_address +
+                          " is not an IP address (a host name is not resolved)");
+    }
+    auto listener = platform::io::TcpListener::listen(
+        loop_, *local, {}, [this](platform::io::UniqueFd fd, const SocketAddress& peer) {
+            on_management_accept(std::move(fd), peer);
+        });
+    if (!listener) {
+        return Unexpected("management: cannot listen on " + local->to_string() + ": " +
+                          listener.error().message());
+    }
+    management_ = std::move(*listener);
+    log_.info("MANAGEMENT: TCP Socket listening", {{"address", local->to_string()}});
+    return {};
+}
+
+void VpnServer::on_management_accept(platform::io::UniqueFd connection, const SocketAddress& peer) {
+    const std::uint64_t id = next_management_id_++;
+    auto managed = std::make_unique<ManagementConnection>();
+    ManagementBackend& backend = *this;
+    managed->session = std::make_unique<ManagementSession>(backend, management_password_);
+    auto forget = [this, id] {
+        // Deferred: the stream may be inside its own callback.
+        loop_.add_timer_after(platform::Duration::zero(),
+                              [this, id] { management_connections_.erase(id); });
+    };
+    platform::io::TcpCallbacks callbacks;
+    callbacks.on_data = [this, id](std::span<const std::byte> bytes) {
+        auto found = management_connections_.find(id);
+        if (found == management_connections_.end()) {
+            return;
+        }
+        ManagementConnection& c = *found->second;
+        const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        const auto reply = c.session->on_bytes(text);
+        if (!reply.empty()) {
+            (void)c.stream->write(std::as_bytes(std::span(reply)));
+        }
+        if (c.session->closed()) {
+            (void)c.stream->shutdown_write();
+        }
+    };
+    callbacks.on_peer_closed = forget;
+    callbacks.on_error = [forget](const platform::io::IoError&) { forget(); };
+    managed->stream =
+        platform::io::TcpStream::adopt(loop_, std::move(connection), std::move(callbacks));
+    const auto greeting = managed->session->greeting();
+    (void)managed->stream->write(std::as_bytes(std::span(greeting)));
+    log_.info("MANAGEMENT: Client connected", {{"from", peer.to_string()}});
+    management_connections_.emplace(id, std::move(managed));
+}
+
+std::string VpnServer::status_text(int version) {
+    StatusContext context;
+    context.version = static_cast<std::uint8_t>(version);
+    context.title = status_title_;
+    context.now = now().unix_seconds;
+    const auto snapshots = clients();
+    return format_status(context, snapshots);
+}
+
+std::size_t VpnServer::kill(std::string_view common_name_or_address) {
+    const auto killed = kill_client(common_name_or_address);
+    return killed;
+}
+
+ManagementBackend::LoadStats VpnServer::load_stats() {
+    LoadStats stats;
+    for (const auto& [id, client] : clients_) {
+        if (client->authenticated && !client->closing) {
+            ++stats.clients;
+        }
+        stats.bytes_in += client->bytes_in;
+        stats.bytes_out += client->bytes_out;
+    }
+    return stats;
+}
+
+void VpnServer::signal(int signal_number) {
+    // Run after the reply is written: shutdown() stops the loop.
+    loop_.add_timer_after(platform::Duration::zero(), [this, signal_number] {
+        if (signal_number == SIGTERM) {
+            shutdown("management signal SIGTERM");
+        } else if (signal_number == SIGUSR2) {
+            log_statistics();
+        } else {
+            restart(signal_number == SIGHUP ? "management signal SIGHUP"
+                                            : "management signal SIGUSR1");
+        }
+    });
+}
+
+std::string VpnServer::state_line() {
+    const auto local =
+        materials_.plan.ifconfig ? materials_.plan.ifconfig->first.to_string() : std::string();
+    return std::to_string(now().unix_seconds) + ",CONNECTED,SUCCESS," + local + ",,,,";
+}
+
+std::string VpnServer::version() {
+    return status_title_;
 }
 
 // ---- status file --------------------------------------------------------------------------

@@ -55,6 +55,7 @@
 #include "server/client_routes.hpp"
 #include "server/client_snapshot.hpp"
 #include "server/closed_sessions.hpp"
+#include "server/management.hpp"
 #include "server/persist_schedule.hpp"
 #include "server/server_scripts.hpp"
 #include "server/server_setup.hpp"
@@ -84,7 +85,7 @@ struct ServerStats {
     std::uint64_t packets_client_to_client = 0;
 };
 
-class VpnServer {
+class VpnServer final : private ManagementBackend {
 public:
     /// Validates the configuration and reads every file it names (before privileges are
     /// dropped). `reader` and `random` must outlive the server.
@@ -128,6 +129,16 @@ private:
     void write_pool_persist();
     void arm_persist_timer();
     void open_status_file();
+    [[nodiscard]] Result<void, std::string> open_management();
+    void on_management_accept(platform::io::UniqueFd connection,
+                              const platform::io::SocketAddress& peer);
+    // ManagementBackend
+    std::string status_text(int version) override;
+    std::size_t kill(std::string_view common_name_or_address) override;
+    LoadStats load_stats() override;
+    void signal(int signal_number) override;
+    std::string state_line() override;
+    std::string version() override;
     void write_status_file();
 
     // UDP
@@ -192,6 +203,12 @@ private:
     platform::io::UniqueFd status_fd_;  // opened before privileges are dropped, as OpenVPN does
     std::optional<platform::io::TimerId> status_timer_;
     std::string status_title_ = "nfv-vpn";
+    struct ManagementConnection;
+    std::unique_ptr<platform::io::TcpListener> management_;
+    std::optional<std::string> management_password_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<ManagementConnection>>
+        management_connections_;
+    std::uint64_t next_management_id_ = 1;
 
     std::unordered_map<ClientId, std::unique_ptr<Client>> clients_;
     std::vector<ClientId> touched_;
