@@ -6,12 +6,13 @@
 #   forged  40,000 HARD_RESET_CLIENT_V2-shaped datagrams (opcode byte 0x38, tls-crypt sized)
 #           whose wrap is not made with the server's tls-crypt key
 #   replay  2,000 copies of a real client's HARD_RESET_CLIENT_V2 (captured from openvpn)
-# Asserts: no reply at all to junk and forged packets; replayed resets get at most one
+# The flood runs twice (the first warms the allocator up). Asserts, for the second: no reply
+# at all to junk and forged packets; replayed resets get at most one
 # stateless reply each, at most 12 bytes larger than the reset (the ACK of the client's packet
 # id and session id that OpenVPN 2.6's own stateless reply carries too: 54 -> 66 bytes for a
 # tls-crypt reset, so one packet per packet and at most 1.23x the bytes), and create no client
 # (the status file still lists only the connected client, with the same connection time);
-# the server's resident memory grows by less than 2 MiB over the flood; the server counted
+# the server's resident memory grows by less than 2 MiB over the second flood; the server counted
 # the dropped packets (SIGUSR2 statistics); the connected client still pings through the
 # tunnel afterwards. The flood is not timed: nothing here depends on speed.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
@@ -27,6 +28,11 @@ work="$NFV_TMP/configs"
 mkdir -p "$work"
 cp -r "$NFV_SOURCE_DIR/configs/vpn/pki" "$NFV_SOURCE_DIR/configs/vpn/nyr" "$work/"
 chown -R nobody:nogroup "$work/pki"  # Nyr's server runs as nobody and writes ipp.txt there
+
+# Under AddressSanitizer freed memory sits in a quarantine (up to 256 MiB) instead of being
+# reused, so RSS would grow with every transient allocation; without the quarantine the RSS
+# check measures what it means to (retained memory). No effect on a build without ASan.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
 
 srv=$(nfv_netns_new vfs)
 cli=$(nfv_netns_new vfc)
@@ -74,7 +80,6 @@ nfv_wait_until 10 "the client in the status file" grep -q '^CLIENT_LIST,client1,
 since_before=$(awk -F, '$1 == "CLIENT_LIST" {print $9}' "$status")
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$server_pid/status"; }
-rss_before=$(rss_kib)
 
 # The flooder: each kind from its own socket, then a bounded wait for any reply (a window of
 # 2 s after the last packet: replies to a flood cannot be awaited by a readiness signal).
@@ -113,6 +118,11 @@ f, _ = replies(forged, 0.1)
 r, largest = replies(replay, 0.1)
 print(f"junk_replies={j} forged_replies={f} replay_replies={r} largest_reply={largest} reset_size={len(reset)}")
 PY
+# A first flood warms the allocator up (size classes, sanitizer shadow pages); memory must then
+# stay flat over a second, identical flood: growth there would scale with the packets.
+nfv_in "$cli" python3 "$NFV_TMP/flood.py" "$NFV_TMP/reset.bin" >/dev/null ||
+  nfv_fail "the warm-up flood failed"
+rss_before=$(rss_kib)
 result=$(nfv_in "$cli" python3 "$NFV_TMP/flood.py" "$NFV_TMP/reset.bin") ||
   nfv_fail "the flooder failed: $result"
 nfv_log "flood: $result"
@@ -134,10 +144,10 @@ nfv_expect_eq "$since_before" "$(awk -F, '$1 == "CLIENT_LIST" {print $9}' <<<"$s
   "the connected client's session survived the flood"
 
 rss_after=$(rss_kib)
-nfv_log "server RSS: $rss_before KiB before, $rss_after KiB after the flood"
+nfv_log "server RSS: $rss_before KiB before, $rss_after KiB after the second flood"
 [ $(( rss_after - rss_before )) -lt 2048 ] ||
-  nfv_fail "server memory grew by $(( rss_after - rss_before )) KiB over the flood"
-nfv_log "ok: server memory flat over the flood (+$(( rss_after - rss_before )) KiB)"
+  nfv_fail "server memory grew by $(( rss_after - rss_before )) KiB over the second flood"
+nfv_log "ok: server memory flat over the second flood (+$(( rss_after - rss_before )) KiB)"
 
 nfv_in "$cli" ping -c 2 -i 0.3 -W 3 10.8.0.1 >/dev/null || nfv_fail "no ping after the flood"
 nfv_log "ok: the connected client still reaches the server through the tunnel"
@@ -149,8 +159,8 @@ dropped=$(sed -nE 's/.*dropped_first_packets=([0-9]+).*/\1/p' <<<"$stats")
 nfv_log "server: $stats"
 # Every flood packet that reached the socket is counted once (the kernel may drop some under
 # load, so the count is bounded, not exact).
-if [ "${dropped:-0}" -lt 1 ] || [ "$dropped" -gt 100000 ]; then
-  nfv_fail "dropped_first_packets=$dropped: not between 1 and the 100,000 packets sent"
+if [ "${dropped:-0}" -lt 1 ] || [ "$dropped" -gt 200000 ]; then
+  nfv_fail "dropped_first_packets=$dropped: not between 1 and the 200,000 packets sent"
 fi
 nfv_log "ok: the server counted $dropped dropped first packets"
 
