@@ -188,7 +188,7 @@ ping_ok "$srv" "$(pushed_ipv4 nyr-tcp)" "nyr/tcp: server -> client"
 stop_clients
 stop_server nyr-tcp
 
-# ---- 2b. Server scripts: auth-user-pass-verify, client-connect, client-disconnect -------------
+# ---- 2b. Server scripts: tls-verify, auth-user-pass-verify, client-connect, client-disconnect --
 # The Nyr server.conf plus the three hooks (run as nobody, as Nyr's user); the same scripts and
 # checks against nfv-vpn and the real openvpn server. The client sends a username and password
 # (--auth-user-pass); auth.sh accepts alice/wonderland only; connect.sh pushes one more route
@@ -207,6 +207,12 @@ cat >"$hooks/connect.sh" <<SH
 env >"$hooks/out/connect-env"
 echo 'push "route 10.79.88.0 255.255.255.0"' >"\$1"
 SH
+cat >"$hooks/verify.sh" <<SH
+#!/bin/sh
+# tls-verify DEPTH SUBJECT: record what each depth sees, accept.
+echo "\$1 \$2" >>"$hooks/out/verify-args"
+env | grep -E '^(tls_id|tls_serial|tls_digest|X509)_' | sort >"$hooks/out/verify-env-\$1"
+SH
 cat >"$hooks/disconnect.sh" <<SH
 #!/bin/sh
 env >"$hooks/out/disconnect-env"
@@ -223,6 +229,7 @@ run_hooks() { # KIND (nfv-vpn|openvpn) METHOD (via-file|via-env)
   rm -f "$hooks/out"/*
   nfv_spawn "$srv" "server-$name" "$program" --cd "$work/pki" --config "$nyr" --local 0.0.0.0 \
     --script-security "$security" --auth-user-pass-verify "$hooks/auth.sh" "$method" \
+    --tls-verify "$hooks/verify.sh" \
     --client-connect "$hooks/connect.sh" --client-disconnect "$hooks/disconnect.sh" \
     --log "$NFV_TMP/server-$name.log"
   server_pid=$NFV_LAST_PID
@@ -251,6 +258,9 @@ run_hooks() { # KIND (nfv-vpn|openvpn) METHOD (via-file|via-env)
   nfv_expect_match "^ifconfig_pool_remote_ip=$address$" "$connect_env" \
     "$name: connect ifconfig_pool_remote_ip is the pushed address"
   nfv_expect_match "^IV_VER=2\.6" "$connect_env" "$name: the client's IV_VER"
+  nfv_expect_match "^0 CN=client1$" "$(cat "$hooks/out/verify-args")" "$name: tls-verify of depth 0"
+  nfv_expect_match "^1 CN=nfv TEST CA" "$(cat "$hooks/out/verify-args")" "$name: tls-verify of depth 1"
+  cp "$hooks/out/verify-env-0" "$NFV_TMP/verify-env-0-$kind-$method"
   # A wrong password is refused.
   nfv_spawn "$cl2" "client-$name-bob" openvpn --remote 10.79.1.1 1194 --config "$work/nyr/client2.ovpn" \
     --verb 3 --auth-user-pass "$work/bob.txt" --pull-filter ignore redirect-gateway \
@@ -270,6 +280,12 @@ run_hooks() { # KIND (nfv-vpn|openvpn) METHOD (via-file|via-env)
 run_hooks nfv-vpn via-file
 run_hooks nfv-vpn via-env
 run_hooks openvpn via-file
+# tls-verify's certificate variables (tls_id_N, tls_serial_N, tls_serial_hex_N, tls_digest_N,
+# tls_digest_sha256_N, X509_N_*) for alice's certificate: the same as openvpn's.
+if ! diff -u "$NFV_TMP/verify-env-0-openvpn-via-file" "$NFV_TMP/verify-env-0-nfv-vpn-via-file" >&2; then
+  nfv_fail "tls-verify: the certificate variables differ from openvpn's (diff above)"
+fi
+nfv_log "ok: tls-verify certificate variables equal openvpn's ($(wc -l <"$NFV_TMP/verify-env-0-openvpn-via-file") lines)"
 
 # ---- 3. angristan: tls-crypt-v2 and CHACHA20 --------------------------------------------------
 start_server angristan "$work/angristan/server.conf" --local 10.79.0.1 \

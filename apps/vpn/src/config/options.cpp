@@ -336,9 +336,9 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     rem("tls-remote", 1, 1, "removed in OpenVPN 2.4; use verify-x509-name"),
     sup("tls-server", 0, 0, kS),
     sup("tls-timeout", 1, 1, kB),
-    uns("tls-verify", 1, 2, kB,
-        "tls-verify scripts are not run yet; use verify-x509-name, remote-cert-tls or "
-        "peer-fingerprint"),
+    sup("tls-verify", 1, 2, kB,
+        "server: run for each certificate of the client's chain (after the handshake); client: "
+        "refused (use verify-x509-name, remote-cert-tls or peer-fingerprint)"),
     sup("tls-version-max", 1, 1, kB),
     sup("tls-version-min", 1, 2, kB),
     sup("tmp-dir", 1, 1, kB),

@@ -506,6 +506,15 @@ void check_combination(std::span<const Directive> directives, VpnConfig& config,
             }
         }
     }
+    if (config.role == Role::kClient && !config.tls_verify.empty()) {
+        for (const Directive& d : directives) {
+            if (d.name == "tls-verify") {
+                context.error(d,
+                              "tls-verify scripts are run by the server only; in client mode use "
+                              "verify-x509-name, remote-cert-tls or peer-fingerprint");
+            }
+        }
+    }
     if (config.role != Role::kServer && !config.server.management_address.empty()) {
         for (const Directive& d : directives) {
             if (d.name == "management") {

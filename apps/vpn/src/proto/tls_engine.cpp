@@ -5,7 +5,9 @@
 #include <deque>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -474,6 +476,93 @@ Result<void, TlsError> TlsEngine::export_keying_material(std::string_view label,
 std::string TlsEngine::peer_common_name() const {
     X509* cert = SSL_get0_peer_certificate(state_->ssl);
     return cert != nullptr ? common_name(cert) : std::string();
+}
+
+namespace {
+
+// "ab:cd:..." as OpenVPN prints tls_digest_N.
+std::string hex_digest(X509* cert, const EVP_MD* md) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (X509_digest(cert, md, digest, &length) != 1) {
+        return {};
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    const char* digits = kDigits;
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        if (i != 0) {
+            out += ':';
+        }
+        out += digits[digest[i] >> 4U];
+        out += digits[digest[i] & 0xfU];
+    }
+    return out;
+}
+
+void serial_numbers(X509* cert, std::string& decimal, std::string& hex) {
+    const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+    BIGNUM* number = ASN1_INTEGER_to_BN(serial, nullptr);
+    if (number == nullptr) {
+        return;
+    }
+    if (char* text = BN_bn2dec(number)) {
+        decimal = text;
+        OPENSSL_free(text);
+    }
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(BN_num_bytes(number)));
+    BN_bn2bin(number, bytes.data());
+    BN_free(number);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i != 0) {
+            hex += ':';
+        }
+        hex += kDigits[bytes[i] >> 4U];
+        hex += kDigits[bytes[i] & 0xfU];
+    }
+}
+
+std::vector<std::pair<std::string, std::string>> subject_fields(X509* cert) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const X509_NAME* name = X509_get_subject_name(cert);
+    for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
+        const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, i);
+        const int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(entry));
+        const char* short_name = nid != NID_undef ? OBJ_nid2sn(nid) : nullptr;
+        unsigned char* utf8 = nullptr;
+        const int size = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(entry));
+        if (short_name == nullptr || size < 0) {
+            continue;
+        }
+        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): OpenSSL's UTF-8 bytes.
+        out.emplace_back(short_name, std::string(reinterpret_cast<const char*>(utf8),
+                                                 static_cast<std::size_t>(size)));
+        OPENSSL_free(utf8);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<PeerCertificate> TlsEngine::peer_chain() const {
+    std::vector<PeerCertificate> out;
+    STACK_OF(X509)* chain = SSL_get0_verified_chain(state_->ssl);
+    if (chain == nullptr) {
+        return out;
+    }
+    for (int i = 0; i < sk_X509_num(chain); ++i) {
+        X509* cert = sk_X509_value(chain, i);
+        PeerCertificate info;
+        info.depth = i;
+        info.subject = subject_line(cert);
+        serial_numbers(cert, info.serial, info.serial_hex);
+        info.sha1 = hex_digest(cert, EVP_sha1());
+        info.sha256 = hex_digest(cert, EVP_sha256());
+        info.fields = subject_fields(cert);
+        out.push_back(std::move(info));
+    }
+    return out;
 }
 
 std::string TlsEngine::peer_subject() const {

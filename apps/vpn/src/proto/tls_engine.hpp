@@ -118,6 +118,18 @@ private:
     void* ctx_;  // SSL_CTX*, kept opaque to keep OpenSSL's headers out of this one
 };
 
+/// One certificate of the peer's verified chain, as OpenVPN's tls-verify script sees it
+/// (ssl_verify.c verify_cert_set_env / verify_cert_call_command).
+struct PeerCertificate {
+    int depth = 0;           // 0 = the peer's own certificate
+    std::string subject;     // "C=US, O=Org, CN=client1" (X509_NAME_print_ex, OpenVPN's flags)
+    std::string serial;      // decimal
+    std::string serial_hex;  // "0a:1b:..." lower-case, colons
+    std::string sha1;        // "ab:cd:..." (tls_digest_N)
+    std::string sha256;      // (tls_digest_sha256_N)
+    std::vector<std::pair<std::string, std::string>> fields;  // ("CN", "client1"), ...
+};
+
 class TlsEngine {
 public:
     /// Builds the TLS context and session. A client immediately has its ClientHello ready in
@@ -164,6 +176,8 @@ public:
     /// The peer certificate's subject CN and subject line (OpenVPN format); empty before the
     /// handshake or without a peer certificate.
     [[nodiscard]] std::string peer_common_name() const;
+    /// The peer's verified chain, leaf first (empty without a verified peer certificate).
+    [[nodiscard]] std::vector<PeerCertificate> peer_chain() const;
     [[nodiscard]] std::string peer_subject() const;
     /// Negotiated protocol name ("TLSv1.3") and cipher ("TLS_AES_256_GCM_SHA384"), for logs.
     [[nodiscard]] std::string_view protocol_version() const;

@@ -36,6 +36,8 @@ void add_peer_info(std::vector<std::string>& env, std::string_view peer_info) {
 
 std::string_view server_script_type(ServerScript script) {
     switch (script) {
+        case ServerScript::kTlsVerify:
+            return "tls-verify";
         case ServerScript::kUserPassVerify:
             return "user-pass-verify";
         case ServerScript::kClientConnect:
@@ -78,7 +80,8 @@ std::vector<std::string> server_script_environment(const config::VpnConfig& conf
         set("password", client.password);
     }
     // Before authentication the address is "untrusted" (ssl_verify.c), afterwards "trusted".
-    const bool trusted = script != ServerScript::kUserPassVerify;
+    const bool trusted =
+        script != ServerScript::kUserPassVerify && script != ServerScript::kTlsVerify;
     const std::string prefix = trusted ? "trusted_" : "untrusted_";
     set(prefix + (client.real_ipv6 ? "ip6" : "ip"), client.real_ip);
     set(prefix + "port", std::to_string(client.real_port));
@@ -113,8 +116,43 @@ std::vector<std::string> server_script_environment(const config::VpnConfig& conf
     return env;
 }
 
+std::vector<std::string> tls_verify_environment(const config::VpnConfig& config,
+                                                const ClientScriptInfo& client,
+                                                std::span<const proto::PeerCertificate> chain,
+                                                int depth) {
+    std::vector<std::string> env;
+    auto set = [&env](std::string_view name, std::string_view value) {
+        env.push_back(std::string(name) + "=" + std::string(value));
+    };
+    set("script_type", "tls-verify");
+    set("verb", std::to_string(config.verb));
+    set("daemon", config.daemon ? "1" : "0");
+    set("proto_1", client.tcp ? "tcp-server" : "udp");
+    set(client.real_ipv6 ? "untrusted_ip6" : "untrusted_ip", client.real_ip);
+    set("untrusted_port", std::to_string(client.real_port));
+    for (const auto& cert : chain) {
+        if (cert.depth < depth) {
+            continue;
+        }
+        const std::string n = std::to_string(cert.depth);
+        set("tls_id_" + n, cert.subject);
+        set("tls_serial_" + n, cert.serial);
+        set("tls_serial_hex_" + n, cert.serial_hex);
+        set("tls_digest_" + n, cert.sha1);
+        set("tls_digest_sha256_" + n, cert.sha256);
+        for (const auto& [field, value] : cert.fields) {
+            set("X509_" + n + "_" + field, value);
+        }
+    }
+    for (const auto& [name, value] : config.setenv) {
+        set(name, value);
+    }
+    return env;
+}
+
 std::optional<std::string> check_server_scripts(const config::VpnConfig& config) {
     const std::pair<const std::string*, const char*> hooks[] = {
+        {&config.tls_verify, "tls-verify"},
         {&config.server.auth_user_pass_verify, "auth-user-pass-verify"},
         {&config.server.client_connect, "client-connect"},
         {&config.server.client_disconnect, "client-disconnect"},

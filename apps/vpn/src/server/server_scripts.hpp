@@ -10,6 +10,10 @@
 //    variables. Exit status 0 accepts the client, anything else refuses it (AUTH_FAILED);
 //  * client-connect gets one argument, a file it may write client-config-dir directives into
 //    (ifconfig-push, iroute, push, push-reset, disable); a non-zero exit refuses the client;
+//  * tls-verify runs once per certificate of the client's verified chain, root first, with
+//    "DEPTH SUBJECT" appended; any non-zero exit refuses the client. OpenVPN runs it inside
+//    the TLS handshake; nfv-vpn runs it right after (before auth-user-pass-verify), so a
+//    refused client gets AUTH_FAILED rather than a failed handshake;
 //  * client-disconnect runs when a client that passed client-connect goes away (its exit
 //    status is ignored), with bytes_received, bytes_sent and time_duration;
 //  * the environment: script_type, script_context, common_name, username, untrusted_ip/port
@@ -24,16 +28,23 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "config/vpn_config.hpp"
+#include "proto/tls_engine.hpp"
 #include "server/client_addresses.hpp"
 
 namespace nfv::vpn::server {
 
-enum class ServerScript : std::uint8_t { kUserPassVerify, kClientConnect, kClientDisconnect };
+enum class ServerScript : std::uint8_t {
+    kTlsVerify,
+    kUserPassVerify,
+    kClientConnect,
+    kClientDisconnect
+};
 
 /// What the hooks are told about one client.
 struct ClientScriptInfo {
@@ -68,6 +79,15 @@ struct ServerScriptContext {
                                                                  ServerScript script,
                                                                  const ClientScriptInfo& client,
                                                                  const ServerScriptContext& server);
+
+/// tls-verify for the certificate at `depth` of `chain` (leaf = 0): the arguments after the
+/// command words ("DEPTH SUBJECT") come from the caller; this is the environment: the
+/// variables of every certificate from the top of the chain down to `depth` (OpenVPN verifies
+/// from the root down, setting tls_id_N, tls_serial_N, tls_serial_hex_N, tls_digest_N,
+/// tls_digest_sha256_N and X509_N_<field> as it goes), plus untrusted_ip/untrusted_port.
+[[nodiscard]] std::vector<std::string> tls_verify_environment(
+    const config::VpnConfig& config, const ClientScriptInfo& client,
+    std::span<const proto::PeerCertificate> chain, int depth);
 
 /// Startup check: the hooks configured and whether `script-security` lets them run.
 /// Returns an error naming the directive, or nothing.

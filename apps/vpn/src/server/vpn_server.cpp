@@ -149,7 +149,6 @@ Result<std::unique_ptr<VpnServer>, std::string> VpnServer::create(platform::io::
     // client in that the operator's script would have refused.
     const std::pair<const std::string*, const char*> unsupported[] = {
         {&config.server.tls_crypt_v2_verify, "tls-crypt-v2-verify"},
-        {&config.tls_verify, "tls-verify"},
     };
     for (const auto& [value, name] : unsupported) {
         if (!value->empty()) {
@@ -1022,6 +1021,11 @@ void VpnServer::on_authenticated(Client& client, std::string common_name, sessio
         common_name = "UNDEF";  // verify-client-cert none/optional without a certificate
     }
     client.common_name = std::move(common_name);
+    if (!config_.tls_verify.empty() && !run_tls_verify(client, t)) {
+        ++stats_.clients_refused;
+        (void)client.session->deny("", t);
+        return;
+    }
     if (!config_.server.auth_user_pass_verify.empty()) {
         if (!run_user_pass_verify(client, t)) {
             log_.warn("TLS Auth Error: Auth Username/Password verification failed for peer",
@@ -1273,6 +1277,27 @@ std::string VpnServer::temporary_file(std::string_view prefix, std::string_view 
         return {};
     }
     return path;
+}
+
+bool VpnServer::run_tls_verify(Client& client, session::Now t) {
+    const auto chain = client.session->peer_chain();
+    const auto info = script_info(client, t);
+    // Root first, down to the client's own certificate (depth 0), as OpenVPN's verify callback.
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        auto argv = client::split_command(config_.tls_verify);
+        argv.push_back(std::to_string(it->depth));
+        argv.push_back(it->subject);
+        const auto env = tls_verify_environment(config_, info, chain, it->depth);
+        if (auto ran = client::run_script(argv, env); !ran) {
+            log_.warn("VERIFY SCRIPT ERROR: tls-verify refused the client",
+                      {{"client", label(client)},
+                       {"depth", it->depth},
+                       {"subject", it->subject},
+                       {"why", ran.error()}});
+            return false;
+        }
+    }
+    return true;
 }
 
 bool VpnServer::run_user_pass_verify(Client& client, session::Now t) {

@@ -169,6 +169,7 @@ private:
     void close_client(Client& client, std::string_view reason);
     // Script hooks (server_scripts.hpp); each waits for the script, as OpenVPN does.
     [[nodiscard]] ClientScriptInfo script_info(const Client& client, session::Now now) const;
+    [[nodiscard]] bool run_tls_verify(Client& client, session::Now now);
     [[nodiscard]] bool run_user_pass_verify(Client& client, session::Now now);
     [[nodiscard]] Result<std::optional<ClientConfig>, std::string> run_client_connect(
         Client& client, session::Now now);

@@ -18,6 +18,9 @@ public:
     [[nodiscard]] bool handshake_done() const override { return engine_.handshake_done(); }
     [[nodiscard]] Result<void, std::string> export_keying_material(
         std::string_view label, std::span<std::byte> out) override;
+    [[nodiscard]] std::vector<proto::PeerCertificate> peer_chain() const override {
+        return engine_.peer_chain();
+    }
     [[nodiscard]] std::string peer_common_name() const override {
         return engine_.peer_common_name();
     }

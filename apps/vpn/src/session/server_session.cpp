@@ -377,6 +377,13 @@ void ServerSession::handle_key_method(KeyState& key, std::span<const std::byte> 
     emit(ServerEvent::Kind::kAuthenticated, key.tls->peer_common_name());
 }
 
+std::vector<proto::PeerCertificate> ServerSession::peer_chain() const {
+    if (!primary_ || !primary_->tls) {
+        return {};
+    }
+    return primary_->tls->peer_chain();
+}
+
 bool ServerSession::authorize(std::optional<PushReplyParams> push, Now now) {
     if (state_ != ServerState::kWaitPush || authorized_ || !primary_) {
         return false;

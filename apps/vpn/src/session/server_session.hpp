@@ -153,6 +153,8 @@ public:
         return client_message_;
     }
     [[nodiscard]] const config::PeerInfo& peer_info() const { return peer_info_; }
+    /// The client's verified certificate chain (leaf first) of the primary key state.
+    [[nodiscard]] std::vector<proto::PeerCertificate> peer_chain() const;
     [[nodiscard]] std::optional<proto::DataCipher> cipher() const { return cipher_; }
     [[nodiscard]] const std::optional<proto::SessionId>& remote_session_id() const {
         return remote_session_id_;

@@ -16,6 +16,8 @@
 
 #include "nfv/platform/result.hpp"
 
+#include "proto/tls_engine.hpp"
+
 namespace nfv::vpn::session {
 
 class TlsStream {
@@ -38,6 +40,8 @@ public:
     /// The peer certificate's subject CN (empty before the handshake or without a
     /// certificate); a server reports it with the authenticated client (OpenVPN common_name).
     [[nodiscard]] virtual std::string peer_common_name() const = 0;
+    /// The peer's verified chain, leaf first, for the tls-verify script (empty by default).
+    [[nodiscard]] virtual std::vector<proto::PeerCertificate> peer_chain() const { return {}; }
     /// Human-readable summary for logs ("TLSv1.3, TLS_AES_256_GCM_SHA384, peer CN=server").
     [[nodiscard]] virtual std::string description() const = 0;
 };

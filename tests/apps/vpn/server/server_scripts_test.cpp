@@ -117,6 +117,10 @@ TEST(ServerScripts, ATcpClientOverIpv6UsesTheIp6Names) {
 
 TEST(ServerScripts, ScriptSecurityGatesTheHooks) {
     config::VpnConfig config;
+    config.tls_verify = "/bin/verify";
+    ASSERT_TRUE(check_server_scripts(config));
+    EXPECT_NE(check_server_scripts(config)->find("tls-verify"), std::string::npos);
+    config.tls_verify.clear();
     config.server.client_connect = "/bin/cc";
     config.script_security = 1;
     ASSERT_TRUE(check_server_scripts(config));
@@ -129,6 +133,46 @@ TEST(ServerScripts, ScriptSecurityGatesTheHooks) {
     ASSERT_TRUE(check_server_scripts(config)) << "via-env needs script-security 3";
     config.script_security = 3;
     EXPECT_FALSE(check_server_scripts(config));
+}
+
+}  // namespace
+}  // namespace nfv::vpn::server
+
+namespace nfv::vpn::server {
+namespace {
+
+TEST(ServerScripts, TlsVerifySeesTheChainFromTheTopDownToItsDepth) {
+    proto::PeerCertificate leaf;
+    leaf.depth = 0;
+    leaf.subject = "CN=client1";
+    leaf.serial = "10";
+    leaf.serial_hex = "0a";
+    leaf.sha1 = "aa:bb";
+    leaf.sha256 = "cc:dd";
+    leaf.fields = {{"CN", "client1"}};
+    proto::PeerCertificate ca;
+    ca.depth = 1;
+    ca.subject = "CN=Test CA";
+    ca.fields = {{"CN", "Test CA"}};
+    const std::vector<proto::PeerCertificate> chain{leaf, ca};
+    const config::VpnConfig config;
+    auto info = alice();
+
+    const auto at_ca = tls_verify_environment(config, info, chain, 1);
+    EXPECT_TRUE(has(at_ca, "script_type=tls-verify"));
+    EXPECT_TRUE(has(at_ca, "tls_id_1=CN=Test CA"));
+    EXPECT_TRUE(has(at_ca, "X509_1_CN=Test CA"));
+    EXPECT_FALSE(has_name(at_ca, "tls_id_0")) << "the leaf is verified after the CA";
+    EXPECT_TRUE(has(at_ca, "untrusted_ip=10.79.0.2"));
+
+    const auto at_leaf = tls_verify_environment(config, info, chain, 0);
+    EXPECT_TRUE(has(at_leaf, "tls_id_0=CN=client1"));
+    EXPECT_TRUE(has(at_leaf, "tls_serial_0=10"));
+    EXPECT_TRUE(has(at_leaf, "tls_serial_hex_0=0a"));
+    EXPECT_TRUE(has(at_leaf, "tls_digest_0=aa:bb"));
+    EXPECT_TRUE(has(at_leaf, "tls_digest_sha256_0=cc:dd"));
+    EXPECT_TRUE(has(at_leaf, "X509_0_CN=client1"));
+    EXPECT_TRUE(has(at_leaf, "tls_id_1=CN=Test CA"));
 }
 
 }  // namespace
