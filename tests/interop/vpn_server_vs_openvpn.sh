@@ -287,15 +287,52 @@ if ! diff -u "$NFV_TMP/verify-env-0-openvpn-via-file" "$NFV_TMP/verify-env-0-nfv
 fi
 nfv_log "ok: tls-verify certificate variables equal openvpn's ($(wc -l <"$NFV_TMP/verify-env-0-openvpn-via-file") lines)"
 
-# ---- 3. angristan: tls-crypt-v2 and CHACHA20 --------------------------------------------------
-start_server angristan "$work/angristan/server.conf" --local 10.79.0.1 \
-  --log "$NFV_TMP/server-angristan.log"
-start_client "$cl1" angristan 10.79.0.1 "$work/angristan/client.ovpn"
-expect_cipher angristan AES-128-GCM
-ping_ok "$cl1" 10.8.0.1 "angristan (tls-crypt-v2): client -> server"
-ping_ok "$srv" "$(pushed_ipv4 angristan)" "angristan (tls-crypt-v2): server -> client"
+# ---- 3. angristan: tls-crypt-v2 (with a tls-crypt-v2-verify hook) and CHACHA20 ---------------
+# The hook records its environment and a copy of the metadata file; the same is done with the
+# real openvpn server and both records must be equal (the client key's metadata is the
+# timestamp openvpn --genkey wrote).
+cat >"$hooks/tc2.sh" <<SH
+#!/bin/sh
+env | grep -E '^(script_type|metadata_type)=' | sort >"$hooks/out/tc2-env"
+od -An -tx1 "\$metadata_file" >"$hooks/out/tc2-metadata"
+SH
+chmod 755 "$hooks/tc2.sh"
+for kind in nfv-vpn openvpn; do
+  rm -f "$hooks/out"/tc2-*
+  program=$vpn
+  [ "$kind" = openvpn ] && program=openvpn
+  nfv_spawn "$srv" "server-angristan-$kind" "$program" --cd "$work/pki" \
+    --config "$work/angristan/server.conf" --local 10.79.0.1 --script-security 2 \
+    --tls-crypt-v2-verify "$hooks/tc2.sh" --log "$NFV_TMP/server-angristan-$kind.log"
+  server_pid=$NFV_LAST_PID
+  nfv_wait_for_log "server-angristan-$kind" "Initialization Sequence Completed" 20
+  start_client "$cl1" "angristan-$kind" 10.79.0.1 "$work/angristan/client.ovpn"
+  expect_cipher "angristan-$kind" AES-128-GCM
+  ping_ok "$cl1" 10.8.0.1 "angristan ($kind, tls-crypt-v2): client -> server"
+  ping_ok "$srv" "$(pushed_ipv4 "angristan-$kind")" "angristan ($kind, tls-crypt-v2): server -> client"
+  nfv_expect_match "^script_type=tls-crypt-v2-verify$" "$(cat "$hooks/out/tc2-env")" \
+    "angristan ($kind): tls-crypt-v2-verify ran"
+  [ -s "$hooks/out/tc2-metadata" ] || nfv_fail "angristan ($kind): empty metadata file"
+  cat "$hooks/out/tc2-env" "$hooks/out/tc2-metadata" >"$NFV_TMP/tc2-$kind"
+  stop_clients
+  stop_server "angristan ($kind)"
+done
+if ! diff -u "$NFV_TMP/tc2-openvpn" "$NFV_TMP/tc2-nfv-vpn" >&2; then
+  nfv_fail "tls-crypt-v2-verify: metadata_type or the metadata file differ from openvpn's"
+fi
+nfv_log "ok: tls-crypt-v2-verify: metadata_type and metadata file equal openvpn's"
+# A hook that refuses: no session is made (the client keeps trying; the server logs why).
+start_server angristan-refused "$work/angristan/server.conf" --local 10.79.0.1 \
+  --script-security 2 --tls-crypt-v2-verify /bin/false --log "$NFV_TMP/server-angristan-refused.log"
+nfv_spawn "$cl1" client-angristan-refused openvpn --remote 10.79.0.1 1194 \
+  --config "$work/angristan/client.ovpn" --verb 3
+client_pids+=("$NFV_LAST_PID")
+nfv_wait_for_log server-angristan-refused "tls-crypt-v2-verify refused the client key" 20
+grep -q "Initialization Sequence Completed" "$(nfv_logfile client-angristan-refused)" &&
+  nfv_fail "angristan: a client whose key the hook refused connected"
+nfv_log "ok: angristan: tls-crypt-v2-verify refusing the key keeps the client out"
 stop_clients
-stop_server angristan
+stop_server angristan-refused
 
 start_server chacha "$work/angristan/server-chacha20.conf" --local 10.79.0.1 \
   --log "$NFV_TMP/server-chacha.log"

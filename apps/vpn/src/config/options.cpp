@@ -329,7 +329,7 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     sup_inline("tls-crypt", 1, 1, kB),
     sup_inline("tls-crypt-v2", 1, 2, kB),
     sup("tls-crypt-v2-verify", 1, 1, kS,
-        "parsed; the server refuses to start with it (not run yet)"),
+        "run before any session state, with metadata_type and metadata_file"),
     sup("tls-exit", 0, 0, kB),
     uns("tls-export-cert", 1, 1, kS, "not implemented"),
     sup("tls-groups", 1, 1, kB),

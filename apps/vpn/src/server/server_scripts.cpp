@@ -153,6 +153,7 @@ std::vector<std::string> tls_verify_environment(const config::VpnConfig& config,
 std::optional<std::string> check_server_scripts(const config::VpnConfig& config) {
     const std::pair<const std::string*, const char*> hooks[] = {
         {&config.tls_verify, "tls-verify"},
+        {&config.server.tls_crypt_v2_verify, "tls-crypt-v2-verify"},
         {&config.server.auth_user_pass_verify, "auth-user-pass-verify"},
         {&config.server.client_connect, "client-connect"},
         {&config.server.client_disconnect, "client-disconnect"},

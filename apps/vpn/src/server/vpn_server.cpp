@@ -145,18 +145,8 @@ Result<std::unique_ptr<VpnServer>, std::string> VpnServer::create(platform::io::
                                                                   config::VpnConfig config,
                                                                   config::FileReader& reader,
                                                                   platform::Random& random) {
-    // Operator hooks that the server does not run yet: refusing them is better than letting a
-    // client in that the operator's script would have refused.
-    const std::pair<const std::string*, const char*> unsupported[] = {
-        {&config.server.tls_crypt_v2_verify, "tls-crypt-v2-verify"},
-    };
-    for (const auto& [value, name] : unsupported) {
-        if (!value->empty()) {
-            return Unexpected(std::string(name) +
-                              ": server scripts are not run by nfv-vpn yet; remove the directive "
-                              "or keep openvpn for this server");
-        }
-    }
+    // Script hooks need script-security 2 (3 for passwords in the environment): refusing to
+    // start beats letting in clients the operator's script would have refused.
     if (auto scripts = check_server_scripts(config)) {
         return Unexpected(*scripts);
     }
@@ -702,6 +692,12 @@ VpnServer::Client* VpnServer::new_client(const PeerEndpoint& endpoint, const Soc
 
 bool VpnServer::start_session(Client& client, const session::FirstPacketResult& first,
                               session::Now t) {
+    if (!config_.server.tls_crypt_v2_verify.empty() && first.client_key &&
+        !run_tls_crypt_v2_verify(client, *first.client_key)) {
+        ++stats_.clients_refused;
+        close_client(client, "tls-crypt-v2-verify refused the client key");
+        return false;
+    }
     auto wrap = session_wrap(config_, keys_, first.client_key);
     if (!wrap) {
         log_.error("cannot set up the client's control channel",
@@ -1277,6 +1273,33 @@ std::string VpnServer::temporary_file(std::string_view prefix, std::string_view 
         return {};
     }
     return path;
+}
+
+bool VpnServer::run_tls_crypt_v2_verify(const Client& client,
+                                        const proto::UnwrappedClientKey& key) {
+    // The metadata's first byte is its type (0 user-defined, 1 timestamp); the file holds the
+    // bytes after it. OpenVPN gives this hook only script_type, metadata_type, metadata_file.
+    const std::uint8_t type =
+        key.metadata.empty() ? 0U : static_cast<std::uint8_t>(key.metadata.front());
+    const auto body =
+        key.metadata.empty() ? std::span<const std::byte>() : std::span(key.metadata).subspan(1);
+    const auto file = temporary_file(
+        "nfv_tc2_", std::string_view(reinterpret_cast<const char*>(body.data()), body.size()));
+    if (file.empty()) {
+        return false;
+    }
+    const auto argv = client::split_command(config_.server.tls_crypt_v2_verify);
+    const std::vector<std::string> env{"script_type=tls-crypt-v2-verify",
+                                       "metadata_type=" + std::to_string(type),
+                                       "metadata_file=" + file};
+    auto ran = client::run_script(argv, env);
+    ::unlink(file.c_str());
+    if (!ran) {
+        log_.warn("tls-crypt-v2-verify refused the client key",
+                  {{"client", label(client)}, {"why", ran.error()}});
+        return false;
+    }
+    return true;
 }
 
 bool VpnServer::run_tls_verify(Client& client, session::Now t) {

@@ -170,6 +170,8 @@ private:
     // Script hooks (server_scripts.hpp); each waits for the script, as OpenVPN does.
     [[nodiscard]] ClientScriptInfo script_info(const Client& client, session::Now now) const;
     [[nodiscard]] bool run_tls_verify(Client& client, session::Now now);
+    [[nodiscard]] bool run_tls_crypt_v2_verify(const Client& client,
+                                               const proto::UnwrappedClientKey& key);
     [[nodiscard]] bool run_user_pass_verify(Client& client, session::Now now);
     [[nodiscard]] Result<std::optional<ClientConfig>, std::string> run_client_connect(
         Client& client, session::Now now);
