@@ -23,7 +23,9 @@
 # once the iperf3 TCP stream is established; the average RTT is reported.
 # Report: "ours" is nfv-vpn <-> nfv-vpn, and each mixed pair, against the reference
 # openvpn <-> openvpn. iperf3, ping and both VPN ends share the machine's cores.
-# Usage: sudo bench/vpn.sh   (NFV_BUILD_DIR selects the build; default build/release)
+# Usage: sudo bench/vpn.sh   (NFV_BUILD_DIR selects the build; default build/release;
+# NFV_BENCH_CIPHERS="AES-256-GCM" runs one cipher only; NFV_VPN_EXTRA_ARGS is passed to every
+# nfv-vpn, e.g. --no-offload to measure without the TUN and UDP offloads)
 source "$(dirname "$0")/lib.sh"
 source "$NFV_SOURCE_DIR/tests/interop/vpn_pki.sh"
 nfv_require_root_netns
@@ -32,7 +34,7 @@ nfv_require_cmd openvpn openssl iperf3 ping jq
 bench_build nfv-vpn
 ours=$(nfv_bin nfv-vpn)
 SECONDS_PER_RUN=${NFV_BENCH_SECONDS:-10}
-CIPHERS=(AES-256-GCM CHACHA20-POLY1305)
+read -r -a CIPHERS <<<"${NFV_BENCH_CIPHERS:-AES-256-GCM CHACHA20-POLY1305}"
 TICKS=$(getconf CLK_TCK)
 
 pki="$NFV_TMP/pki"
@@ -66,7 +68,7 @@ iperf_pid=""
 start_server() {
   local who=$1 log="server-$1"
   if [ "$who" = ours ]; then
-    nfv_spawn "$srv" "$log" "$ours" --config "$NFV_TMP/server.conf"
+    nfv_spawn "$srv" "$log" "$ours" ${NFV_VPN_EXTRA_ARGS:-} --config "$NFV_TMP/server.conf"
   else
     nfv_spawn "$srv" "$log" openvpn --config "$NFV_TMP/server.conf"
   fi
@@ -108,7 +110,7 @@ CONF
 start_client() {
   local who=$1 cipher=$2 log=$3
   if [ "$who" = ours ]; then
-    nfv_spawn "$cli" "$log" "$ours" --config "$NFV_TMP/client-$cipher.conf"
+    nfv_spawn "$cli" "$log" "$ours" ${NFV_VPN_EXTRA_ARGS:-} --config "$NFV_TMP/client-$cipher.conf"
   else
     nfv_spawn "$cli" "$log" openvpn --config "$NFV_TMP/client-$cipher.conf" --disable-dco
   fi

@@ -121,6 +121,13 @@ Result<std::size_t, OffloadError> split_offloaded_packet(
         packets.emplace_back(packet);
         return std::size_t{0};
     }
+    return segment_tcp_super_packet(header, packet, out, packets);
+}
+
+Result<std::size_t, OffloadError> segment_tcp_super_packet(
+    const VirtioNetHeader& header, std::span<const std::byte> packet, std::span<std::byte> out,
+    std::vector<std::span<const std::byte>>& packets) {
+    const auto type = static_cast<GsoType>(header.gso_type & ~kGsoEcn);
     if (type != GsoType::kTcpV4 && type != GsoType::kTcpV6) {
         return Unexpected(OffloadError::kUnsupportedGso);
     }

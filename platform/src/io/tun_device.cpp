@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -19,6 +20,8 @@
 namespace nfv::platform::io {
 
 namespace {
+
+constexpr std::size_t kVnetHeaderSize = 10;  // struct virtio_net_hdr (no num_buffers)
 
 IoResult<ifreq> make_ifreq(const std::string& name) {
     ifreq request{};
@@ -63,24 +66,44 @@ IoResult<std::unique_ptr<TunDevice>> TunDevice::open(EventLoop& loop, const TunO
     if (!fd.valid()) {
         return Unexpected(last_error("open /dev/net/tun"));
     }
-    request->ifr_flags = IFF_TUN | IFF_NO_PI;
+    const short base_flags = IFF_TUN | IFF_NO_PI;
+    request->ifr_flags = static_cast<short>(base_flags | (options.vnet_header ? IFF_VNET_HDR : 0));
+    bool vnet_header = options.vnet_header;
     if (::ioctl(fd.get(), TUNSETIFF, &*request) != 0) {
-        return Unexpected(last_error("TUNSETIFF"));
+        if (!vnet_header || errno != EINVAL) {
+            return Unexpected(last_error("TUNSETIFF"));
+        }
+        request->ifr_flags = base_flags;  // a kernel without IFF_VNET_HDR: plain packets
+        vnet_header = false;
+        if (::ioctl(fd.get(), TUNSETIFF, &*request) != 0) {
+            return Unexpected(last_error("TUNSETIFF"));
+        }
+    }
+    bool offloads = false;
+    if (vnet_header) {
+        int header_size = static_cast<int>(kVnetHeaderSize);
+        if (::ioctl(fd.get(), TUNSETVNETHDRSZ, &header_size) != 0) {
+            return Unexpected(last_error("TUNSETVNETHDRSZ"));
+        }
+        const unsigned long flags = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+        offloads = ::ioctl(fd.get(), TUNSETOFFLOAD, flags) == 0;
     }
     std::string name(request->ifr_name, ::strnlen(request->ifr_name, sizeof(request->ifr_name)));
-    return std::unique_ptr<TunDevice>(
-        new TunDevice(loop, std::move(fd), std::move(name), options, std::move(on_packets)));
+    return std::unique_ptr<TunDevice>(new TunDevice(loop, std::move(fd), std::move(name), options,
+                                                    std::move(on_packets), vnet_header, offloads));
 }
 
 TunDevice::TunDevice(EventLoop& loop, UniqueFd fd, std::string name, const TunOptions& options,
-                     TunReadHandler handler)
+                     TunReadHandler handler, bool vnet_header, bool offloads)
     : fd_(std::move(fd)),
       name_(std::move(name)),
       options_(options),
       on_packets_(std::move(handler)),
       watch_(loop, *this, 0),
       // One spare byte per slot: a read that fills max_packet_size + 1 bytes was truncated.
-      pool_(options.read_batch * (options.max_packet_size + 1)) {
+      pool_(options.read_batch * (options.max_packet_size + 1)),
+      vnet_header_(vnet_header),
+      offloads_(offloads) {
     batch_.reserve(options.read_batch);
     watch_.arm(fd_.get(), POLLIN, /*multishot=*/true);
 }
@@ -133,6 +156,10 @@ void TunDevice::on_ready(int /*tag*/, std::uint32_t /*revents*/) {
 }
 
 IoResult<void> TunDevice::write_packet(std::span<const std::byte> packet) {
+    if (vnet_header_) {
+        static constexpr std::array<std::byte, kVnetHeaderSize> kNoOffload{};
+        return write_frame(kNoOffload, packet);
+    }
     for (;;) {
         const ssize_t n = ::write(fd_.get(), packet.data(), packet.size());
         if (n >= 0) {
@@ -141,6 +168,27 @@ IoResult<void> TunDevice::write_packet(std::span<const std::byte> packet) {
         }
         if (errno != EINTR) {
             return Unexpected(last_error("write tun"));
+        }
+    }
+}
+
+IoResult<void> TunDevice::write_frame(std::span<const std::byte> header,
+                                      std::span<const std::byte> packet) {
+    if (!vnet_header_ || header.size() != kVnetHeaderSize) {
+        return Unexpected(make_error("write_frame", EINVAL));
+    }
+    std::array<iovec, 2> parts{
+        iovec{const_cast<std::byte*>(header.data()), header.size()},   // NOLINT: writev is const
+        iovec{const_cast<std::byte*>(packet.data()), packet.size()}};  // NOLINT
+    for (;;) {
+        const ssize_t n = ::writev(fd_.get(), parts.data(), static_cast<int>(parts.size()));
+        if (n >= 0) {
+            ++stats_.packets_written;
+            return {};
+        }
+        if (errno != EINTR) {
+            ++stats_.write_errors;
+            return Unexpected(last_error("writev tun"));
         }
     }
 }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include <poll.h>
@@ -18,6 +19,9 @@ namespace {
 
 // sendmmsg accepts at most UIO_MAXIOV (1024) messages per call.
 constexpr std::size_t kMaxSendBatch = 1024;
+// One control message per slot: UDP_SEGMENT (u16) on send, UDP_GRO (int) on receive.
+constexpr std::size_t kControlSpace = CMSG_SPACE(sizeof(int));
+constexpr std::size_t kGroMinimumSlot = 65535;
 
 bool is_would_block(int error) {
     return error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS;
@@ -66,6 +70,13 @@ IoResult<std::unique_ptr<UdpSocket>> UdpSocket::bind(EventLoop& loop, const Sock
             return Unexpected(r.error());
         }
     }
+    if (options.receive_offload) {
+        if (options.max_datagram_size < kGroMinimumSlot) {
+            return Unexpected(make_error("UdpOptions receive_offload", EINVAL));
+        }
+        // Best effort: without GRO the kernel simply delivers datagrams one by one.
+        (void)detail::set_int_option(s, SOL_UDP, UDP_GRO, 1, "UDP_GRO");
+    }
     if (::bind(s, local.data(), local.length()) != 0) {
         return Unexpected(last_error("bind"));
     }
@@ -91,7 +102,13 @@ UdpSocket::UdpSocket(EventLoop& loop, UniqueFd fd, const SocketAddress& local,
       receive_msgs_(options.receive_batch),
       send_arena_(options.send_queue_bytes),
       send_iov_(std::min(options.send_queue_datagrams, kMaxSendBatch)),
-      send_msgs_(std::min(options.send_queue_datagrams, kMaxSendBatch)) {
+      send_msgs_(std::min(options.send_queue_datagrams, kMaxSendBatch)),
+      send_control_(options.segmentation_offload ? send_msgs_.size() * kControlSpace : 0),
+      send_counts_(send_msgs_.size()),
+      gso_(options.segmentation_offload) {
+    if (options.receive_offload) {
+        receive_control_.resize(options.receive_batch * kControlSpace);
+    }
     delivered_.reserve(options.receive_batch);
     queue_.reserve(options.send_queue_datagrams);
     // The iovecs point at fixed pool slots for the socket's whole life.
@@ -131,6 +148,10 @@ void UdpSocket::receive() {
             h.msg_namelen = SocketAddress::capacity();
             h.msg_iov = &receive_iov_[i];
             h.msg_iovlen = 1;
+            if (!receive_control_.empty()) {
+                h.msg_control = receive_control_.data() + i * kControlSpace;
+                h.msg_controllen = kControlSpace;
+            }
             receive_msgs_[i].msg_len = 0;
         }
         const int n = ::recvmmsg(fd_.get(), receive_msgs_.data(), static_cast<unsigned>(batch),
@@ -152,11 +173,7 @@ void UdpSocket::receive() {
                 ++stats_.truncated;
                 continue;
             }
-            receive_peers_[i].set_length(h.msg_namelen);
-            delivered_.push_back(ReceivedDatagram{
-                receive_peers_[i],
-                std::span<const std::byte>(receive_pool_.data() + i * options_.max_datagram_size,
-                                           receive_msgs_[i].msg_len)});
+            deliver_received(i);
         }
         if (!delivered_.empty() && on_receive_) {
             stats_.received += delivered_.size();
@@ -176,6 +193,34 @@ void UdpSocket::receive() {
     }
     // Still full after our share of this wake-up: come back next iteration without waiting.
     read_watch_.defer(POLLIN);
+}
+
+void UdpSocket::deliver_received(std::size_t index) {
+    msghdr& h = receive_msgs_[index].msg_hdr;
+    receive_peers_[index].set_length(h.msg_namelen);
+    const std::span<const std::byte> buffer(
+        receive_pool_.data() + index * options_.max_datagram_size, receive_msgs_[index].msg_len);
+    std::size_t segment = 0;
+    if (!receive_control_.empty()) {
+        for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+            if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+                int size = 0;
+                std::memcpy(&size, CMSG_DATA(c), sizeof(size));
+                segment = size > 0 ? static_cast<std::size_t>(size) : 0;
+            }
+        }
+    }
+    if (segment == 0 || segment >= buffer.size()) {
+        delivered_.push_back(ReceivedDatagram{receive_peers_[index], buffer});
+        return;
+    }
+    // GRO: same-size datagrams (the last may be shorter) from one sender, back to back.
+    ++stats_.gro_buffers;
+    for (std::size_t offset = 0; offset < buffer.size(); offset += segment) {
+        delivered_.push_back(
+            ReceivedDatagram{receive_peers_[index],
+                             buffer.subspan(offset, std::min(segment, buffer.size() - offset))});
+    }
 }
 
 IoResult<SendStatus> UdpSocket::send_to(const SocketAddress& peer,
@@ -229,23 +274,60 @@ void UdpSocket::compact_queue() {
     }
 }
 
+std::size_t UdpSocket::build_messages() {
+    std::size_t messages = 0;
+    std::size_t next = queue_head_;
+    while (next < queue_.size() && messages < send_msgs_.size()) {
+        const Queued& first = queue_[next];
+        std::size_t count = 1;
+        std::size_t bytes = first.length;
+        if (gso_ && first.length > 0 && first.length < gso_segment_limit_) {
+            // Extend the run: same peer, contiguous in the arena, same size (a shorter one ends
+            // it), within the kernel's GSO limits.
+            while (next + count < queue_.size() && count < kMaxGsoSegments) {
+                const Queued& q = queue_[next + count];
+                if (q.length == 0 || q.length > first.length || bytes + q.length > kMaxGsoBytes ||
+                    q.offset != first.offset + bytes || !(q.peer == first.peer)) {
+                    break;
+                }
+                bytes += q.length;
+                ++count;
+                if (q.length < first.length) {
+                    break;
+                }
+            }
+        }
+        send_iov_[messages].iov_base = send_arena_.data() + first.offset;
+        send_iov_[messages].iov_len = bytes;
+        msghdr& h = send_msgs_[messages].msg_hdr;
+        h = msghdr{};
+        h.msg_name = queue_[next].peer.data();
+        h.msg_namelen = first.peer.length();
+        h.msg_iov = &send_iov_[messages];
+        h.msg_iovlen = 1;
+        if (count > 1) {
+            h.msg_control = send_control_.data() + messages * kControlSpace;
+            h.msg_controllen = CMSG_SPACE(sizeof(std::uint16_t));
+            cmsghdr* c = CMSG_FIRSTHDR(&h);
+            c->cmsg_level = SOL_UDP;
+            c->cmsg_type = UDP_SEGMENT;
+            c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+            const auto size = static_cast<std::uint16_t>(first.length);
+            std::memcpy(CMSG_DATA(c), &size, sizeof(size));
+        }
+        send_counts_[messages] = count;
+        ++messages;
+        next += count;
+    }
+    return messages;
+}
+
 std::size_t UdpSocket::flush() {
     while (queue_head_ < queue_.size()) {
-        const std::size_t count = std::min(queue_.size() - queue_head_, send_msgs_.size());
-        for (std::size_t i = 0; i < count; ++i) {
-            Queued& q = queue_[queue_head_ + i];
-            send_iov_[i].iov_base = send_arena_.data() + q.offset;
-            send_iov_[i].iov_len = q.length;
-            msghdr& h = send_msgs_[i].msg_hdr;
-            h = msghdr{};
-            h.msg_name = q.peer.data();
-            h.msg_namelen = q.peer.length();
-            h.msg_iov = &send_iov_[i];
-            h.msg_iovlen = 1;
-        }
+        const std::size_t messages = build_messages();
         ++stats_.send_calls;
         const int n =
-            ::sendmmsg(fd_.get(), send_msgs_.data(), static_cast<unsigned>(count), MSG_DONTWAIT);
+            ::sendmmsg(fd_.get(), send_msgs_.data(), static_cast<unsigned>(messages), MSG_DONTWAIT);
         if (n < 0) {
             const int error = errno;
             if (error == EINTR) {
@@ -257,14 +339,30 @@ std::size_t UdpSocket::flush() {
                 write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
                 return queued();
             }
+            if (send_counts_[0] > 1 && error == EMSGSIZE) {
+                // Segments of this size exceed the path MTU (the kernel would have to fragment
+                // each one, which GSO cannot do): send datagrams this long one by one.
+                gso_segment_limit_ = std::min(gso_segment_limit_, queue_[queue_head_].length);
+                continue;
+            }
+            if (send_counts_[0] > 1 &&
+                (error == EIO || error == EINVAL || error == ENOPROTOOPT || error == EOPNOTSUPP)) {
+                // The path cannot segment (no UDP GSO, or no checksum offload): one by one.
+                gso_ = false;
+                stats_.gso_disabled = true;
+                continue;
+            }
             // This datagram is undeliverable (EHOSTUNREACH, EACCES, ...): drop it, keep going.
-            ++stats_.send_errors;
+            stats_.send_errors += send_counts_[0];
             stats_.last_send_error = make_error("sendmmsg", error);
-            ++queue_head_;
+            queue_head_ += send_counts_[0];
             continue;
         }
-        stats_.sent += static_cast<std::uint64_t>(n);
-        queue_head_ += static_cast<std::size_t>(n);
+        for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+            stats_.sent += send_counts_[i];
+            queue_head_ += send_counts_[i];
+            stats_.gso_messages += send_counts_[i] > 1 ? 1U : 0U;
+        }
     }
     queue_.clear();
     queue_head_ = 0;

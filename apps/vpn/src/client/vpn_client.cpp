@@ -9,6 +9,8 @@
 
 #include <netdb.h>
 
+#include "nfv/net/tcp_mss.hpp"
+
 #include "proto/data_channel.hpp"
 #include "session/openssl_tls_stream.hpp"
 
@@ -186,8 +188,9 @@ void VpnClient::connect() {
         config_.client.nobind ? 0 : config_.lport.value_or(config_.port);
     const auto local = server_->family() == AF_INET6 ? SocketAddress::parse("::", local_port)
                                                      : SocketAddress::parse("0.0.0.0", local_port);
-    auto bound = platform::io::UdpSocket::bind(loop_, *local, {},
-                                               [this](auto batch) { on_datagrams(batch); });
+    auto bound =
+        platform::io::UdpSocket::bind(loop_, *local, tunnel::transport_udp_options(config_.offload),
+                                      [this](auto batch) { on_datagrams(batch); });
     if (!bound) {
         fatal("cannot bind the UDP socket: " + bound.error().message());
         return;
@@ -293,6 +296,7 @@ void VpnClient::handle_packet(std::span<const std::byte> packet, session::Now no
     std::copy(packet.begin(), packet.end(), buffer.begin());
     auto plaintext = session_->decrypt(buffer, now_value);
     if (plaintext && !plaintext->empty() && tun_ && tunnel_up_) {
+        (void)net::clamp_tcp_mss(*plaintext, mss_limit_);  // mssfix, both directions
         if (tun_->write_packet(*plaintext)) {
             ++stats_.packets_to_tun;
         }
@@ -322,7 +326,8 @@ void VpnClient::on_tun_packets(std::span<const std::span<const std::byte>> packe
         return;
     }
     const auto t = now();
-    for (const auto packet : packets) {
+    for (const auto read : packets) {
+        const auto packet = tunnel::clamp_mss(read, mss_limit_, syn_scratch_);
         auto written = session_->encrypt(packet, scratch_, t);
         if (!written) {
             continue;
@@ -449,6 +454,9 @@ void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
         restart(activated.error());
         return;
     }
+    mss_limit_ = tunnel::mssfix_limit(
+        config_, tunnel::DataPath{data.cipher, data.digest, pushed.peer_id.has_value(),
+                                  server_ && server_->family() == AF_INET6, use_tcp_});
     std::uint32_t ping = config_.ping;
     std::uint32_t ping_restart = config_.ping_restart;
     if (config_.keepalive) {
@@ -480,10 +488,9 @@ void VpnClient::on_push_complete(const config::PushedOptions& pushed) {
         log_.warn(warning);
     }
     if (!tun_) {
-        platform::io::TunOptions options;
-        options.name = config_.dev == "tun" ? std::string() : config_.dev;
-        auto opened = platform::io::TunDevice::open(
-            loop_, options, [this](auto packets) { on_tun_packets(packets); });
+        auto opened = tunnel::OffloadTun::open(
+            loop_, config_.dev == "tun" ? std::string() : config_.dev, config_.offload,
+            [this](auto packets) { on_tun_packets(packets); });
         if (!opened) {
             fatal("cannot open the TUN device: " + opened.error().message());
             return;

@@ -19,6 +19,7 @@
 // compression framing (comp-lzo / compress stubs).
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,8 @@
 #include "config/push_reply.hpp"
 #include "config/vpn_config.hpp"
 #include "session/client_session.hpp"
+#include "tunnel/mss_clamp.hpp"
+#include "tunnel/offload_tun.hpp"
 #include "tunnel/tunnel_setup.hpp"
 
 namespace nfv::vpn::client {
@@ -114,7 +117,7 @@ private:
 
     std::unique_ptr<session::ClientSession> session_;
     std::optional<config::PushReplyAssembler> push_;
-    std::unique_ptr<platform::io::TunDevice> tun_;
+    std::unique_ptr<tunnel::OffloadTun> tun_;
     std::optional<platform::io::RouteTable> routes_;
     std::unique_ptr<tunnel::TunnelSetup> tunnel_;
     bool tunnel_up_ = false;
@@ -127,6 +130,8 @@ private:
     std::optional<platform::io::TimerId> timer_;
     std::optional<platform::io::TimerId> reconnect_timer_;
     std::vector<std::byte> scratch_;
+    std::uint16_t mss_limit_ = 0;               // mssfix for the negotiated data channel
+    std::array<std::byte, 256> syn_scratch_{};  // a SYN from the TUN, clamped
     bool stopping_ = false;
     int exit_code_ = 0;
     ClientStats stats_;

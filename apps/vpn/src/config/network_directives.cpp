@@ -181,6 +181,11 @@ bool apply_network_directive(const Directive& d, VpnConfig& config, DirectiveCon
             return true;
         }
         config.mssfix = mssfix;
+        // "mssfix" alone is the default, 1492 mtu; "mssfix N" counts the UDP/TCP payload.
+        config.mssfix_mode = d.args.empty()       ? MssfixMode::kMtu
+                             : d.args.size() < 2  ? MssfixMode::kPayload
+                             : d.args[1] == "mtu" ? MssfixMode::kMtu
+                                                  : MssfixMode::kFixed;
     } else if (name == "ifconfig") {
         apply_ifconfig(d, config, context);
     } else if (name == "ifconfig-ipv6") {

@@ -195,7 +195,7 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     ign("mlock", 0, 0, kB, "memory locking is not implemented"),
     sup("mode", 1, 1, kB),
     rem("msg-channel", 1, 1, kWindows),
-    ign("mssfix", 0, 2, kB, "TCP MSS clamping is not applied yet"),
+    sup("mssfix", 0, 2, kB),
     uns("mtu-disc", 1, 1, kB, "path MTU discovery modes are not implemented"),
     rem("mtu-dynamic", 0, 2, "removed in OpenVPN 2.0"),
     uns("mtu-test", 0, 0, kB, "not implemented"),

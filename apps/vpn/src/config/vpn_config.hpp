@@ -210,6 +210,10 @@ struct ClientConfig {
     std::vector<PullFilter> pull_filters;
 };
 
+/// How `mssfix N` counts (OpenVPN 2.6): the UDP/TCP payload, the whole IP datagram ("mtu",
+/// the default), or N - 40 as the MSS itself ("fixed").
+enum class MssfixMode : std::uint8_t { kPayload, kMtu, kFixed };
+
 struct VpnConfig {
     Role role = Role::kPointToPoint;
     bool tls_client = false;
@@ -230,6 +234,7 @@ struct VpnConfig {
     Topology topology = Topology::kNet30;
     std::uint32_t tun_mtu = 1500;
     std::optional<std::uint32_t> mssfix;  // nullopt: OpenVPN default (1492, mtu mode)
+    MssfixMode mssfix_mode = MssfixMode::kMtu;
     std::optional<std::pair<std::string, std::string>> ifconfig;
     std::optional<std::pair<std::string, std::string>> ifconfig_ipv6;
     bool ifconfig_noexec = false;
@@ -294,6 +299,9 @@ struct VpnConfig {
     bool syslog = false;
     std::string syslog_name;
     bool daemon = false;
+    // Not an OpenVPN directive: nfv-vpn's --no-offload sets it false (plain TUN and UDP I/O
+    // instead of TSO/GSO/GRO; see tunnel/offload_tun.hpp).
+    bool offload = true;
     std::string daemon_name;
     std::string writepid;
     std::string status;

@@ -93,6 +93,7 @@ struct VpnServer::Client {
     std::string common_name;
     bool authenticated = false;
     bool data_ready = false;
+    std::uint16_t mss_limit = 0;  // mssfix for this client's data channel
     bool closing = false;
     bool touched = false;
     std::optional<std::size_t> pool_index;
@@ -207,10 +208,9 @@ Result<void, std::string> VpnServer::open_tunnel() {
     for (const auto& warning : plan->warnings) {
         log_.warn(warning);
     }
-    platform::io::TunOptions options;
-    options.name = config_.dev == "tun" ? std::string() : config_.dev;
-    auto opened = platform::io::TunDevice::open(loop_, options,
-                                                [this](auto packets) { on_tun_packets(packets); });
+    auto opened = tunnel::OffloadTun::open(
+        loop_, config_.dev == "tun" ? std::string() : config_.dev, config_.offload,
+        [this](auto packets) { on_tun_packets(packets); });
     if (!opened) {
         return Unexpected("cannot open the TUN device: " + opened.error().message());
     }
@@ -258,11 +258,7 @@ Result<void, std::string> VpnServer::open_listeners() {
         log_.info("listening", {{"proto", "tcp"}, {"address", tcp_->local_address().to_string()}});
         return {};
     }
-    platform::io::UdpOptions options;
-    options.receive_buffer_bytes = 4 * 1024 * 1024;
-    options.send_buffer_bytes = 4 * 1024 * 1024;
-    options.send_queue_datagrams = 1024;
-    options.send_queue_bytes = 2 * 1024 * 1024;
+    const auto options = tunnel::transport_udp_options(config_.offload);
     auto bound = platform::io::UdpSocket::bind(loop_, *local, options,
                                                [this](auto batch) { on_datagrams(batch); });
     if (!bound) {
@@ -786,8 +782,9 @@ void VpnServer::handle_packet(Client& client, std::span<const std::byte> packet,
     }
 }
 
-void VpnServer::route_from_client(Client& client, std::span<const std::byte> packet,
+void VpnServer::route_from_client(Client& client, std::span<const std::byte> decrypted,
                                   session::Now t) {
+    const auto packet = tunnel::clamp_mss(decrypted, client.mss_limit, syn_from_client_);
     const auto decision = routes_.from_client(client.id, packet, config_.server.client_to_client);
     using Action = RouteDecision::Action;
     switch (decision.action) {
@@ -858,7 +855,9 @@ void VpnServer::on_tun_packets(std::span<const std::span<const std::byte>> packe
     pump_touched();
 }
 
-void VpnServer::send_to_client(Client& client, std::span<const std::byte> packet, session::Now t) {
+void VpnServer::send_to_client(Client& client, std::span<const std::byte> unclamped,
+                               session::Now t) {
+    const auto packet = tunnel::clamp_mss(unclamped, client.mss_limit, syn_to_client_);
     if (!client.session || !client.data_ready || client.closing ||
         client.session->max_encrypted_size(packet.size()) > out_.size()) {
         ++stats_.dropped_not_ready;
@@ -998,6 +997,11 @@ void VpnServer::handle_event(Client& client, const session::ServerEvent& event, 
             break;
         case Kind::kDataChannelReady:
             client.data_ready = true;
+            if (const auto cipher = client.session->cipher()) {
+                client.mss_limit = tunnel::mssfix_limit(
+                    config_, tunnel::DataPath{*cipher, materials_.digest, /*data_v2=*/true,
+                                              client.address.family() == AF_INET6, client.tcp});
+            }
             log_.info(label(client) + " data channel ready",
                       {{"cipher", event.text},
                        {"address", client.addresses ? client.addresses->ifconfig.first.to_string()

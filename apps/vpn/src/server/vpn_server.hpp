@@ -28,6 +28,7 @@
 // "CN/IP:PORT ... disconnected (reason)".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -62,6 +63,8 @@
 #include "session/address_pool.hpp"
 #include "session/reset_cookie.hpp"
 #include "session/server_session.hpp"
+#include "tunnel/mss_clamp.hpp"
+#include "tunnel/offload_tun.hpp"
 #include "tunnel/tunnel_setup.hpp"
 
 namespace nfv::vpn::server {
@@ -193,7 +196,7 @@ private:
 
     std::unique_ptr<platform::io::UdpSocket> udp_;
     std::unique_ptr<platform::io::TcpListener> tcp_;
-    std::unique_ptr<platform::io::TunDevice> tun_;
+    std::unique_ptr<tunnel::OffloadTun> tun_;
     std::optional<platform::io::RouteTable> route_table_;
     std::unique_ptr<tunnel::TunnelSetup> tunnel_;
 
@@ -218,6 +221,8 @@ private:
     std::vector<ClientId> closing_;
     std::vector<std::byte> scratch_;
     std::vector<std::byte> out_;
+    std::array<std::byte, 256> syn_from_client_{};  // SYNs clamped by mssfix, each way
+    std::array<std::byte, 256> syn_to_client_{};
     bool stopping_ = false;
     int exit_code_ = 0;
     ServerStats stats_;

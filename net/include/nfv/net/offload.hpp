@@ -63,6 +63,12 @@ enum class OffloadError : std::uint8_t {
     const VirtioNetHeader& header, std::span<std::byte> packet, std::span<std::byte> out,
     std::vector<std::span<const std::byte>>& packets);
 
+/// The TCP GSO part of split_offloaded_packet on its own: reads `packet` only.
+/// kUnsupportedGso for any gso_type but TCPV4/TCPV6.
+[[nodiscard]] Result<std::size_t, OffloadError> segment_tcp_super_packet(
+    const VirtioNetHeader& header, std::span<const std::byte> packet, std::span<std::byte> out,
+    std::vector<std::span<const std::byte>>& packets);
+
 /// Completes a partial transport checksum in place: the one's complement of the sum of
 /// [start, end) goes to start + offset (the field holds the pseudo-header sum on entry). A
 /// result of 0 is stored as 0xffff, as Linux does (RFC 768: 0 means "no checksum" for UDP).

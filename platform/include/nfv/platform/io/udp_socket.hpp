@@ -18,6 +18,17 @@
 //     accepted. The on_writable callback fires once the queue has drained completely.
 //   * If the kernel would block (EAGAIN/ENOBUFS), datagrams stay queued in order, a one-shot
 //     POLLOUT watch is armed, and the flush resumes when the socket is writable.
+// Offloads (Linux UDP GSO/GRO, both off by default):
+//   * segmentation_offload: a run of queued datagrams to the same peer, all of one size except a
+//     shorter last one, leaves as ONE message with a UDP_SEGMENT control message (at most
+//     kMaxGsoSegments datagrams and kMaxGsoBytes bytes); the kernel cuts it into the same
+//     datagrams on the wire. If the kernel refuses a GSO message, the socket stops using GSO
+//     and sends the datagrams one by one (stats().gso_disabled). Datagrams longer than the
+//     path MTU (EMSGSIZE for a GSO message) are sent one by one from then on, and the kernel
+//     fragments them as it would without GSO.
+//   * receive_offload: UDP_GRO; the kernel may deliver several datagrams of one sender as one
+//     buffer with their size in a control message. They are cut apart again, so the handler
+//     still sees one ReceivedDatagram per datagram. Needs max_datagram_size >= 65535.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +58,8 @@ struct UdpOptions {
     std::size_t max_datagram_size = 4096;       // receive slot size in bytes
     std::size_t send_queue_datagrams = 256;     // send queue capacity in datagrams
     std::size_t send_queue_bytes = 256 * 1024;  // send queue capacity in payload bytes
+    bool segmentation_offload = false;          // UDP GSO on send (see above)
+    bool receive_offload = false;               // UDP GRO on receive (see above)
 };
 
 struct ReceivedDatagram {
@@ -64,6 +77,9 @@ struct UdpStats {
     std::uint64_t send_calls = 0;        // sendmmsg calls
     std::uint64_t send_would_block = 0;  // flushes stopped by EAGAIN/ENOBUFS
     std::uint64_t send_errors = 0;       // datagrams the kernel rejected (dropped)
+    std::uint64_t gso_messages = 0;      // messages that carried several datagrams (UDP GSO)
+    std::uint64_t gro_buffers = 0;       // received buffers that held several datagrams (GRO)
+    bool gso_disabled = false;           // the kernel refused GSO; sending one by one
     std::optional<IoError> last_send_error;
 };
 
@@ -103,6 +119,8 @@ public:
     [[nodiscard]] const UdpStats& stats() const { return stats_; }
 
     static constexpr int kMaxReceiveCallsPerWakeup = 4;
+    static constexpr std::size_t kMaxGsoSegments = 64;  // UDP_MAX_SEGMENTS of older kernels
+    static constexpr std::size_t kMaxGsoBytes = 65000;  // below the 64 KiB IP datagram limit
 
 private:
     struct Queued {
@@ -117,7 +135,9 @@ private:
     void on_ready(int tag, std::uint32_t revents) override;
     void on_flush(int tag) override;
     void receive();
+    void deliver_received(std::size_t index);
     void compact_queue();
+    std::size_t build_messages();
 
     UniqueFd fd_;
     SocketAddress local_;
@@ -135,6 +155,7 @@ private:
     std::vector<iovec> receive_iov_;
     std::vector<mmsghdr> receive_msgs_;
     std::vector<ReceivedDatagram> delivered_;
+    std::vector<std::byte> receive_control_;  // one control buffer per slot (UDP_GRO size)
 
     // Send queue: entries [queue_head_, size) with payloads in send_arena_[0, arena_used_).
     std::vector<Queued> queue_;
@@ -143,6 +164,12 @@ private:
     std::size_t arena_used_ = 0;
     std::vector<iovec> send_iov_;
     std::vector<mmsghdr> send_msgs_;
+    std::vector<std::byte> send_control_;   // one control buffer per message (UDP_SEGMENT)
+    std::vector<std::size_t> send_counts_;  // datagrams in each built message
+    bool gso_ = false;
+    // Datagrams this long or longer are never sent with GSO (set when the kernel answered
+    // EMSGSIZE: they need IP fragmentation, which GSO cannot do).
+    std::size_t gso_segment_limit_ = SIZE_MAX;
 
     UdpStats stats_;
 };
