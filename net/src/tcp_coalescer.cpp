@@ -125,7 +125,7 @@ TcpCoalescer::TcpCoalescer(std::size_t arena_bytes, std::size_t max_open_flows)
       max_open_flows_(std::max<std::size_t>(max_open_flows, 1)) {}
 
 std::span<std::byte> TcpCoalescer::bytes_of(const Item& item) {
-    return std::span(arena_).subspan(item.offset, item.length);
+    return arena_.span().subspan(item.offset, item.length);
 }
 
 bool TcpCoalescer::add(std::span<const std::byte> packet) {
@@ -166,7 +166,7 @@ bool TcpCoalescer::joins(const Item& flow, const Segment& segment,
         flow.length + segment.payload > flow.capacity) {
         return false;
     }
-    const auto first = std::span(arena_).subspan(flow.offset, flow.headers);
+    const auto first = arena_.span().subspan(flow.offset, flow.headers);
     if (segment.ipv4) {
         if (segment.id != flow.next_id || load_u8(packet, 1) != load_u8(first, 1) ||
             !same_bytes(packet, first, 6, 9) || !same_bytes(packet, first, 12, 20)) {
@@ -236,7 +236,7 @@ void TcpCoalescer::close_same_flow(std::span<const std::byte> packet) {
     const bool ipv4 = (load_u8(packet, 0) >> 4U) == 4;
     for (std::size_t i = 0; i < open_.size();) {
         const Item& flow = items_[open_[i]];
-        const auto first = std::span(arena_).subspan(flow.offset, flow.headers);
+        const auto first = arena_.span().subspan(flow.offset, flow.headers);
         const bool same =
             flow.ipv4 == ipv4 &&
             (ipv4 ? same_bytes(packet, first, 12, 20) : same_bytes(packet, first, 8, 40)) &&

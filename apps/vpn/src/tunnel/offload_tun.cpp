@@ -79,7 +79,7 @@ void OffloadTun::on_frames(std::span<const std::span<const std::byte>> frames) {
             packets_.push_back(packet);  // nothing to do: pass the read slot through
             continue;
         }
-        const auto room = std::span(split_arena_).subspan(used);
+        const auto room = split_arena_.span().subspan(used);
         if (!gso) {
             // Checksum completion writes into the packet: complete it in a copy in the arena.
             if (room.size() < packet.size()) {
@@ -160,7 +160,7 @@ void OffloadTun::flush() {
 void OffloadTun::write_segments_of(const net::TcpCoalescer::Output& output) {
     std::vector<std::byte> copy(output.packet.begin(), output.packet.end());
     std::vector<std::span<const std::byte>> segments;
-    if (!net::split_offloaded_packet(output.header, copy, resegment_arena_, segments)) {
+    if (!net::split_offloaded_packet(output.header, copy, resegment_arena_.span(), segments)) {
         ++stats_.write_errors;
         return;
     }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "nfv/net/tcp_coalescer.hpp"
+#include "nfv/platform/byte_buffer.hpp"
 #include "nfv/platform/io/event_loop.hpp"
 #include "nfv/platform/io/tun_device.hpp"
 #include "nfv/platform/io/udp_socket.hpp"
@@ -83,8 +84,8 @@ private:
     platform::io::Watch flush_watch_;
     net::TcpCoalescer coalescer_;
     bool coalesce_ = false;
-    std::vector<std::byte> split_arena_;  // segments of one read batch
-    std::vector<std::byte> resegment_arena_;
+    platform::ByteBuffer split_arena_;  // segments of one read batch
+    platform::ByteBuffer resegment_arena_;
     std::vector<std::span<const std::byte>> packets_;
     OffloadTunStats stats_;
 };

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "nfv/net/offload.hpp"
+#include "nfv/platform/byte_buffer.hpp"
 
 namespace nfv::net {
 
@@ -93,7 +94,7 @@ private:
     void close(std::size_t open_index);
     [[nodiscard]] std::span<std::byte> bytes_of(const Item& item);
 
-    std::vector<std::byte> arena_;
+    platform::ByteBuffer arena_;
     std::size_t used_ = 0;
     std::size_t max_open_flows_;
     std::vector<Item> items_;

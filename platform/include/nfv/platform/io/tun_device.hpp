@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "nfv/platform/byte_buffer.hpp"
 #include "nfv/platform/io/error.hpp"
 #include "nfv/platform/io/event_loop.hpp"
 #include "nfv/platform/io/unique_fd.hpp"
@@ -103,7 +104,7 @@ private:
     TunReadHandler on_packets_;
     Watch watch_;
     bool* destroyed_flag_ = nullptr;
-    std::vector<std::byte> pool_;
+    ByteBuffer pool_;
     std::vector<std::span<const std::byte>> batch_;
     TunStats stats_;
     bool vnet_header_ = false;

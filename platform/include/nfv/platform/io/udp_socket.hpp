@@ -42,6 +42,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "nfv/platform/byte_buffer.hpp"
 #include "nfv/platform/io/error.hpp"
 #include "nfv/platform/io/event_loop.hpp"
 #include "nfv/platform/io/socket_address.hpp"
@@ -150,7 +151,7 @@ private:
     bool report_writable_ = false;
 
     // Receive pool: slots, their iovecs/mmsghdrs and peer addresses, all sized at bind time.
-    std::vector<std::byte> receive_pool_;
+    ByteBuffer receive_pool_;
     std::vector<SocketAddress> receive_peers_;
     std::vector<iovec> receive_iov_;
     std::vector<mmsghdr> receive_msgs_;
@@ -160,7 +161,7 @@ private:
     // Send queue: entries [queue_head_, size) with payloads in send_arena_[0, arena_used_).
     std::vector<Queued> queue_;
     std::size_t queue_head_ = 0;
-    std::vector<std::byte> send_arena_;
+    ByteBuffer send_arena_;
     std::size_t arena_used_ = 0;
     std::vector<iovec> send_iov_;
     std::vector<mmsghdr> send_msgs_;
