@@ -14,3 +14,8 @@ nfv_add_interop_test(interop.vpn_server_flood
 # 1,000 simulated clients (tools/vpn-load) and one real openvpn client on one server process.
 nfv_add_interop_test(interop.vpn_server_many_clients
   SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_many_clients.sh)
+
+# TUN/UDP offloads and mssfix end to end: nfv<->nfv (GSO meets GRO), a --no-offload client and
+# a real openvpn client against the offloading server, 100 MB each way, SHA-256 checked.
+nfv_add_interop_test(interop.vpn_offload
+  SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_offload.sh)

@@ -612,6 +612,9 @@ void VpnClient::shutdown(std::string_view reason) {
         return;
     }
     log_.info("exiting", {{"reason", std::string(reason)}});
+    if (tun_) {
+        tunnel::log_offload_statistics(log_, *tun_, socket_.get());
+    }
     // explicit-exit-notify is a UDP feature: over TCP the server sees the connection close.
     if (session_ && config_.explicit_exit_notify > 0 && socket_ && server_) {
         if (auto notification = session_->exit_notification(now())) {

@@ -1492,6 +1492,9 @@ void VpnServer::log_statistics() {
                              {"packets_to_tun", stats_.packets_to_tun},
                              {"packets_from_tun", stats_.packets_from_tun},
                              {"packets_client_to_client", stats_.packets_client_to_client}});
+    if (tun_) {
+        tunnel::log_offload_statistics(log_, *tun_, udp_.get());
+    }
 }
 
 void VpnServer::shutdown(std::string_view reason) {

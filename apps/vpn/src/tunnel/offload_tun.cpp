@@ -18,6 +18,26 @@ constexpr std::size_t kPlainPacketSize = 9216;
 
 }  // namespace
 
+void log_offload_statistics(platform::Logger& log, const OffloadTun& tun,
+                            const platform::io::UdpSocket* socket) {
+    const auto& s = tun.stats();
+    const auto& c = tun.coalescer_stats();
+    const platform::io::UdpStats none;
+    const auto& u = socket != nullptr ? socket->stats() : none;
+    log.info("offload statistics", {{"tun_offload", tun.offloading()},
+                                    {"tun_super_packets_read", s.super_packets_read},
+                                    {"tun_segments_read", s.segments_read},
+                                    {"tun_malformed_reads", s.malformed_reads},
+                                    {"tun_super_packets_written", s.super_packets_written},
+                                    {"tun_segments_written", s.segments_written},
+                                    {"tun_packets_merged", c.packets_merged},
+                                    {"tun_write_errors", s.write_errors},
+                                    {"tun_coalescing_disabled", s.coalescing_disabled},
+                                    {"udp_gso_messages", u.gso_messages},
+                                    {"udp_gso_disabled", u.gso_disabled},
+                                    {"udp_gro_buffers", u.gro_buffers}});
+}
+
 platform::io::UdpOptions transport_udp_options(bool offload) {
     platform::io::UdpOptions options;
     options.receive_buffer_bytes = 4 * 1024 * 1024;

@@ -26,6 +26,7 @@
 #include "nfv/platform/io/event_loop.hpp"
 #include "nfv/platform/io/tun_device.hpp"
 #include "nfv/platform/io/udp_socket.hpp"
+#include "nfv/platform/log.hpp"
 
 namespace nfv::vpn::tunnel {
 
@@ -89,5 +90,10 @@ private:
     std::vector<std::span<const std::byte>> packets_;
     OffloadTunStats stats_;
 };
+
+/// Logs one "offload statistics" line: TUN super-packets read and written (and the segments
+/// they carried), UDP GSO messages and GRO buffers, and any fallback the kernel forced.
+void log_offload_statistics(platform::Logger& log, const OffloadTun& tun,
+                            const platform::io::UdpSocket* socket);
 
 }  // namespace nfv::vpn::tunnel
