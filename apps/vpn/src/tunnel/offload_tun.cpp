@@ -10,9 +10,10 @@ namespace nfv::vpn::tunnel {
 
 namespace {
 
-constexpr std::size_t kReadBatch = 8;           // super-packets per read batch
-constexpr std::size_t kFrameSize = 65536 + 16;  // header + the largest packet
-constexpr std::size_t kSplitRoom = 2 * 65536;   // segments of one super-packet
+constexpr std::size_t kReadBatch = 8;  // super-packets per read batch
+// A virtio-net header and the largest super-packet: IPv4 65535, IPv6 40 + 65535 bytes.
+constexpr std::size_t kFrameSize = 10 + 40 + 65535;
+constexpr std::size_t kSplitRoom = 2 * 65536;  // segments of one super-packet
 constexpr std::size_t kPlainReadBatch = 32;
 constexpr std::size_t kPlainPacketSize = 9216;
 
