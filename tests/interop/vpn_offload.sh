@@ -11,6 +11,9 @@
 #     offloads were used, not silently off.
 #  2. nfv-vpn client with --no-offload against the same (offloading) server: 100 MB each way.
 #  3. the real openvpn 2.6 client against the nfv-vpn server: 100 MB each way.
+#  4. the server with `proto udp6` (an IPv6 socket): like openvpn 2.6 it is dual stack unless
+#     `bind ipv6only`, so the openvpn client reaches it over IPv4, and the server logs the
+#     client as 10.79.7.2, not ::ffff:10.79.7.2.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
 source "$NFV_SOURCE_DIR/tests/interop/vpn_pki.sh"
 nfv_require_root_netns
@@ -171,4 +174,20 @@ stop_client
 
 kill -TERM "$server_pid"
 wait "$server_pid" || nfv_fail "the server did not exit 0 on SIGTERM"
+
+nfv_log "case 4: proto udp6 is dual stack"
+nfv_spawn "$srv" server6 "$vpn" --config "$NFV_TMP/server.conf" --proto udp6
+server_pid=$NFV_LAST_PID
+nfv_wait_for_log server6 "Initialization Sequence Completed" 20
+nfv_wait_for_log server6 "listening proto=udp address=\[::\]:1194" 5
+start_client openvpn6 openvpn --config "$NFV_TMP/client.conf"
+nfv_in "$cli" ping -c 3 -i 0.2 -W 2 10.8.77.1 >/dev/null || nfv_fail "no ping over the dual-stack server"
+nfv_wait_for_log server6 "new client session client=[^ ]*10\.79\.7\.2:" 5
+if grep -q "ffff:" "$(nfv_logfile server6)"; then
+  nfv_fail "the server shows a v4-mapped address"
+fi
+nfv_log "ok: an IPv4 client on the udp6 server, logged as 10.79.7.2"
+stop_client
+kill -TERM "$server_pid"
+wait "$server_pid" || nfv_fail "the udp6 server did not exit 0 on SIGTERM"
 nfv_log "PASS"

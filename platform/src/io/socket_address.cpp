@@ -135,4 +135,41 @@ bool operator==(const SocketAddress& a, const SocketAddress& b) {
     return true;
 }
 
+bool SocketAddress::is_ipv4_mapped() const {
+    if (family() != AF_INET6) {
+        return false;
+    }
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, &storage_, sizeof(in6));
+    static constexpr std::array<std::uint8_t, 12> kPrefix = {0, 0, 0, 0, 0,    0,
+                                                             0, 0, 0, 0, 0xff, 0xff};
+    return std::memcmp(&in6.sin6_addr, kPrefix.data(), kPrefix.size()) == 0;
+}
+
+SocketAddress SocketAddress::unmapped() const {
+    if (!is_ipv4_mapped()) {
+        return *this;
+    }
+    sockaddr_in6 in6{};
+    std::memcpy(&in6, &storage_, sizeof(in6));
+    std::array<std::uint8_t, 4> octets{};
+    std::memcpy(octets.data(),
+                reinterpret_cast<const std::uint8_t*>(&in6.sin6_addr) + 12,  // NOLINT
+                octets.size());
+    return ipv4(octets, port());
+}
+
+SocketAddress SocketAddress::ipv4_mapped() const {
+    if (family() != AF_INET) {
+        return *this;
+    }
+    sockaddr_in in{};
+    std::memcpy(&in, &storage_, sizeof(in));
+    std::array<std::uint8_t, 16> octets{};
+    octets[10] = 0xff;
+    octets[11] = 0xff;
+    std::memcpy(octets.data() + 12, &in.sin_addr, 4);
+    return ipv6(octets, port());
+}
+
 }  // namespace nfv::platform::io

@@ -88,7 +88,8 @@ void TcpListener::on_ready(int /*tag*/, std::uint32_t /*revents*/) {
         ++stats_.accepted;
         bool destroyed = false;
         destroyed_flag_ = &destroyed;
-        on_accept_(std::move(connection), peer);
+        // A dual-stack listener reports IPv4 peers as ::ffff:a.b.c.d: hand them over as IPv4.
+        on_accept_(std::move(connection), peer.unmapped());
         if (destroyed) {
             return;
         }

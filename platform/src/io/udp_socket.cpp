@@ -105,7 +105,8 @@ UdpSocket::UdpSocket(EventLoop& loop, UniqueFd fd, const SocketAddress& local,
       send_msgs_(std::min(options.send_queue_datagrams, kMaxSendBatch)),
       send_control_(options.segmentation_offload ? send_msgs_.size() * kControlSpace : 0),
       send_counts_(send_msgs_.size()),
-      gso_(options.segmentation_offload) {
+      gso_(options.segmentation_offload),
+      dual_stack_(local.family() == AF_INET6 && !options.ipv6_only) {
     if (options.receive_offload) {
         receive_control_.resize(options.receive_batch * kControlSpace);
     }
@@ -198,6 +199,9 @@ void UdpSocket::receive() {
 void UdpSocket::deliver_received(std::size_t index) {
     msghdr& h = receive_msgs_[index].msg_hdr;
     receive_peers_[index].set_length(h.msg_namelen);
+    if (dual_stack_ && receive_peers_[index].is_ipv4_mapped()) {
+        receive_peers_[index] = receive_peers_[index].unmapped();
+    }
     const std::span<const std::byte> buffer(
         receive_pool_.data() + index * options_.max_datagram_size, receive_msgs_[index].msg_len);
     std::size_t segment = 0;
@@ -225,7 +229,8 @@ void UdpSocket::deliver_received(std::size_t index) {
 
 IoResult<SendStatus> UdpSocket::send_to(const SocketAddress& peer,
                                         std::span<const std::byte> payload) {
-    if (peer.family() != local_.family()) {
+    const bool map = dual_stack_ && peer.family() == AF_INET;
+    if (peer.family() != local_.family() && !map) {
         return Unexpected(make_error("send_to", EAFNOSUPPORT));
     }
     if (payload.size() > send_arena_.size()) {
@@ -245,7 +250,7 @@ IoResult<SendStatus> UdpSocket::send_to(const SocketAddress& peer,
     if (!payload.empty()) {
         std::memcpy(send_arena_.data() + arena_used_, payload.data(), payload.size());
     }
-    queue_.push_back(Queued{peer, arena_used_, payload.size()});
+    queue_.push_back(Queued{map ? peer.ipv4_mapped() : peer, arena_used_, payload.size()});
     arena_used_ += payload.size();
     if (!write_watch_.armed()) {
         write_watch_.request_flush();  // coalesce: one sendmmsg per wake-up

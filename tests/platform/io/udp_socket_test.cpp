@@ -170,6 +170,40 @@ TEST(UdpSocket, SegmentationAndReceiveOffloadKeepEveryDatagram) {
     }
 }
 
+// A dual-stack socket (AF_INET6 without IPV6_V6ONLY, as openvpn's udp6 server) serves IPv4
+// peers as plain AF_INET addresses both ways.
+TEST(UdpSocket, DualStackSocketShowsIpv4PeersAsIpv4) {
+    LoopFixture f;
+    Received rx;
+    UdpOptions dual;
+    dual.ipv6_only = false;
+    auto socket = UdpSocket::bind(*f.loop, *SocketAddress::parse("::", 0), dual, rx.handler());
+    if (!socket && socket.error().error_number == EAFNOSUPPORT) {
+        GTEST_SKIP() << "no IPv6 on this host";
+    }
+    ASSERT_TRUE(socket) << socket.error().message();
+    const int raw = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(raw, 0);
+    const auto to = loopback4((*socket)->local_address().port());
+    ASSERT_EQ(::sendto(raw, "ping", 4, 0, to.data(), to.length()), 4);
+    ASSERT_TRUE(f.run_until([&] { return rx.payloads.size() == 1; }));
+    EXPECT_EQ(rx.peers[0].family(), AF_INET);
+    EXPECT_EQ(rx.peers[0].to_string().rfind("127.0.0.1:", 0), 0U) << rx.peers[0].to_string();
+    ASSERT_EQ(*(*socket)->send_to(rx.peers[0], bytes_of("pong")), SendStatus::kQueued);
+    EXPECT_EQ((*socket)->flush(), 0U);
+    char reply[8] = {};
+    EXPECT_EQ(::recv(raw, reply, sizeof(reply), 0), 4);
+    EXPECT_EQ(std::string(reply, 4), "pong");
+    ::close(raw);
+
+    UdpOptions v6only;
+    auto strict = UdpSocket::bind(*f.loop, *SocketAddress::parse("::", 0), v6only, rx.handler());
+    ASSERT_TRUE(strict);
+    auto refused = (*strict)->send_to(rx.peers[0], bytes_of("x"));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().error_number, EAFNOSUPPORT);
+}
+
 TEST(UdpSocket, ReceiveOffloadNeedsFullSizeSlots) {
     LoopFixture f;
     Received rx;

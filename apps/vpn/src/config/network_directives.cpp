@@ -139,6 +139,7 @@ bool apply_network_directive(const Directive& d, VpnConfig& config, DirectiveCon
         if (!d.args.empty() && d.args[0] != "ipv6only") {
             context.error(d, "the only parameter is ipv6only");
         }
+        config.bind_ipv6only = !d.args.empty() && d.args[0] == "ipv6only";
     } else if (name == "float") {
         config.float_peer = true;
     } else if (name == "dev") {

@@ -226,6 +226,7 @@ struct VpnConfig {
     std::optional<std::uint16_t> rport;
     std::string local;  // bind address; empty = any
     bool bind = true;
+    bool bind_ipv6only = false;  // `bind ipv6only`: an IPv6 listener refuses IPv4 (mapped) peers
     bool float_peer = false;
 
     // Virtual network adapter

@@ -245,9 +245,14 @@ Result<void, std::string> VpnServer::open_listeners() {
     if (!local) {
         return Unexpected("local " + host + ": not a numeric IPv4 or IPv6 address");
     }
+    // As openvpn 2.6: an IPv6 listener also takes IPv4 clients (IPV6_V6ONLY=0) unless
+    // `bind ipv6only`; peers then appear as plain IPv4 addresses (status file, scripts, logs).
     if (config_.protocol.transport == config::Transport::kTcp) {
+        platform::io::TcpListenOptions tcp_options;
+        tcp_options.ipv6_only = config_.bind_ipv6only;
         auto listener = platform::io::TcpListener::listen(
-            loop_, *local, {}, [this](platform::io::UniqueFd fd, const SocketAddress& peer) {
+            loop_, *local, tcp_options,
+            [this](platform::io::UniqueFd fd, const SocketAddress& peer) {
                 on_accept(std::move(fd), peer);
             });
         if (!listener) {
@@ -258,7 +263,8 @@ Result<void, std::string> VpnServer::open_listeners() {
         log_.info("listening", {{"proto", "tcp"}, {"address", tcp_->local_address().to_string()}});
         return {};
     }
-    const auto options = tunnel::transport_udp_options(config_.offload);
+    auto options = tunnel::transport_udp_options(config_.offload);
+    options.ipv6_only = config_.bind_ipv6only;
     auto bound = platform::io::UdpSocket::bind(loop_, *local, options,
                                                [this](auto batch) { on_datagrams(batch); });
     if (!bound) {

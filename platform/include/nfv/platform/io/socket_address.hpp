@@ -46,6 +46,14 @@ public:
     [[nodiscard]] static constexpr socklen_t capacity() { return sizeof(sockaddr_storage); }
     void set_length(socklen_t length) { length_ = length; }
 
+    /// True for an IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 §2.5.5.2), which a
+    /// dual-stack AF_INET6 socket reports for IPv4 peers.
+    [[nodiscard]] bool is_ipv4_mapped() const;
+    /// The AF_INET address of an IPv4-mapped one (same port); *this for anything else.
+    [[nodiscard]] SocketAddress unmapped() const;
+    /// The IPv4-mapped AF_INET6 form of an AF_INET address (same port); *this otherwise.
+    [[nodiscard]] SocketAddress ipv4_mapped() const;
+
     /// Same family, address bytes and port.
     friend bool operator==(const SocketAddress& a, const SocketAddress& b);
 

@@ -52,7 +52,9 @@ namespace nfv::platform::io {
 
 struct UdpOptions {
     bool reuse_address = true;                  // SO_REUSEADDR
-    bool ipv6_only = true;                      // IPV6_V6ONLY for AF_INET6 sockets
+    bool ipv6_only = true;                      // IPV6_V6ONLY for AF_INET6 sockets; when false
+                                                // (dual stack) IPv4 peers appear as AF_INET
+                                                // addresses both ways, never ::ffff:a.b.c.d
     std::optional<int> receive_buffer_bytes;    // SO_RCVBUF (the kernel caps at rmem_max)
     std::optional<int> send_buffer_bytes;       // SO_SNDBUF (capped at wmem_max)
     std::size_t receive_batch = 64;             // datagrams per recvmmsg call
@@ -168,6 +170,7 @@ private:
     std::vector<std::byte> send_control_;   // one control buffer per message (UDP_SEGMENT)
     std::vector<std::size_t> send_counts_;  // datagrams in each built message
     bool gso_ = false;
+    bool dual_stack_ = false;  // AF_INET6 without IPV6_V6ONLY: IPv4 peers are mapped
     // Datagrams this long or longer are never sent with GSO (set when the kernel answered
     // EMSGSIZE: they need IP fragmentation, which GSO cannot do).
     std::size_t gso_segment_limit_ = SIZE_MAX;
