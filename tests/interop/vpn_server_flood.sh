@@ -153,8 +153,8 @@ nfv_in "$cli" ping -c 2 -i 0.3 -W 3 10.8.0.1 >/dev/null || nfv_fail "no ping aft
 nfv_log "ok: the connected client still reaches the server through the tunnel"
 
 kill -USR2 "$server_pid"
-nfv_wait_for_log server-file "statistics" 10
-stats=$(grep "statistics" "$NFV_TMP/server-file.log" | tail -n 1)
+nfv_wait_for_log server-file " statistics clients=" 10
+stats=$(grep " statistics clients=" "$NFV_TMP/server-file.log" | tail -n 1)
 dropped=$(sed -nE 's/.*dropped_first_packets=([0-9]+).*/\1/p' <<<"$stats")
 nfv_log "server: $stats"
 # Every flood packet that reached the socket is counted once (the kernel may drop some under

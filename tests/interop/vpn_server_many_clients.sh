@@ -62,8 +62,8 @@ nfv_wait_for_log load "nfv-vpn-load: connected=" 230
 result=$(grep "nfv-vpn-load: connected=" "$(nfv_logfile load)")
 nfv_log "$result"
 kill -USR2 "$server_pid"
-nfv_wait_for_log server "statistics" 10
-nfv_log "server: $(grep -o 'statistics.*' "$(nfv_logfile server)" | tail -n 1)"
+nfv_wait_for_log server " statistics clients=" 10
+nfv_log "server: $(grep -o ' statistics clients=.*' "$(nfv_logfile server)" | tail -n 1)"
 nfv_expect_match "connected=$clients failed=0 pending=0" "$result" \
   "all $clients simulated clients connected"
 
