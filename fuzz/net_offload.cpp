@@ -40,12 +40,7 @@ bool tcp_checksum_ok(std::span<const std::byte> p) {
     if (p.size() - l4 > 0xffff) {
         return false;
     }
-    nfv::net::ChecksumAccumulator acc;
-    acc.add(l4 == 20 ? p.subspan(12, 8) : p.subspan(8, 32));
-    acc.add_u16(6);
-    acc.add_u16(static_cast<std::uint16_t>(p.size() - l4));
-    acc.add(p.subspan(l4));
-    return acc.finish() == 0;
+    return nfv::net::packet_transport_checksum(p, l4, 6) == 0;
 }
 
 Packet connection_of(const Packet& p) {

@@ -116,6 +116,37 @@ std::uint16_t ipv6_transport_checksum(const Ipv6Address& source, const Ipv6Addre
     return acc.finish();
 }
 
+namespace {
+
+// The source and destination addresses of an IPv4 or IPv6 packet, adjacent in both headers.
+std::span<const std::byte> packet_addresses(std::span<const std::byte> packet) {
+    const bool ipv4 = (std::to_integer<unsigned>(packet[0]) >> 4U) == 4;
+    return ipv4 ? packet.subspan(12, 8) : packet.subspan(8, 32);
+}
+
+}  // namespace
+
+std::uint16_t packet_pseudo_header_sum(std::span<const std::byte> packet, std::uint8_t protocol,
+                                       std::size_t length) {
+    // The IPv6 form's 32-bit length and next-header words sum the same as these 16-bit ones.
+    ChecksumAccumulator acc;
+    acc.add(packet_addresses(packet));
+    acc.add_u16(protocol);
+    acc.add_u16(static_cast<std::uint16_t>(length));
+    return acc.sum();
+}
+
+std::uint16_t packet_transport_checksum(std::span<const std::byte> packet,
+                                        std::size_t transport_offset, std::uint8_t protocol) {
+    const auto segment = packet.subspan(transport_offset);
+    ChecksumAccumulator acc;
+    acc.add(packet_addresses(packet));
+    acc.add_u16(protocol);
+    acc.add_u16(static_cast<std::uint16_t>(segment.size()));
+    acc.add(segment);
+    return acc.finish();
+}
+
 std::uint16_t checksum_update(std::uint16_t old_checksum, std::uint16_t old_word,
                               std::uint16_t new_word) {
     const std::uint64_t sum = static_cast<std::uint16_t>(~old_checksum) +

@@ -55,19 +55,9 @@ std::uint16_t ipv4_header_checksum(std::span<std::byte> header) {
 
 // RFC 9293 §3.1: the TCP checksum over the pseudo-header (addresses taken from the IP header
 // in place) and the whole segment, with the checksum field zeroed first.
-std::uint16_t tcp_checksum(std::span<std::byte> packet, std::size_t l4, bool ipv4) {
-    const auto segment = packet.subspan(l4);
-    store_be16(segment, 16, 0);
-    ChecksumAccumulator acc;
-    if (ipv4) {
-        acc.add(packet.subspan(12, 8));
-    } else {
-        acc.add(packet.subspan(8, 32));
-    }
-    acc.add_u16(kProtocolTcp);
-    acc.add_u16(static_cast<std::uint16_t>(segment.size()));
-    acc.add(segment);
-    return acc.finish();
+std::uint16_t tcp_checksum(std::span<std::byte> packet, std::size_t l4) {
+    store_be16(packet, l4 + 16, 0);
+    return packet_transport_checksum(packet, l4, kProtocolTcp);
 }
 
 }  // namespace
@@ -173,7 +163,7 @@ Result<std::size_t, OffloadError> segment_tcp_super_packet(
             segment_flags &= static_cast<std::uint8_t>(~kTcpCwr);
         }
         store_u8(segment, l4 + 13, segment_flags);
-        store_be16(segment, l4 + 16, tcp_checksum(segment, l4, ipv4));
+        store_be16(segment, l4 + 16, tcp_checksum(segment, l4));
         packets.emplace_back(segment);
         used += segment.size();
     }

@@ -23,25 +23,6 @@ bool same_bytes(std::span<const std::byte> a, std::span<const std::byte> b, std:
     return std::memcmp(a.data() + from, b.data() + from, to - from) == 0;
 }
 
-// The pseudo-header sum (RFC 9293 §3.1), not complemented, for a TCP segment of `length`.
-std::uint16_t pseudo_header_sum(std::span<const std::byte> packet, bool ipv4, std::size_t length) {
-    ChecksumAccumulator acc;
-    acc.add(ipv4 ? packet.subspan(12, 8) : packet.subspan(8, 32));
-    acc.add_u16(kProtocolTcp);
-    acc.add_u16(static_cast<std::uint16_t>(length));
-    return acc.sum();
-}
-
-bool tcp_checksum_valid(std::span<const std::byte> packet, bool ipv4, std::size_t l4) {
-    const auto segment = packet.subspan(l4);
-    ChecksumAccumulator acc;
-    acc.add(ipv4 ? packet.subspan(12, 8) : packet.subspan(8, 32));
-    acc.add_u16(kProtocolTcp);
-    acc.add_u16(static_cast<std::uint16_t>(segment.size()));
-    acc.add(segment);
-    return acc.finish() == 0;
-}
-
 // Offset of the TCP header for any TCP packet (options allowed), 0 otherwise: used only to tell
 // which connection a packet belongs to.
 std::size_t any_tcp_offset(std::span<const std::byte> packet) {
@@ -71,11 +52,8 @@ struct TcpCoalescer::Segment {
     std::uint16_t id = 0;
 };
 
-namespace {
-
-// The segment if it may join or start a flow (see the header's rules), nullopt otherwise.
-template <typename Segment>
-std::optional<Segment> parse_mergeable(std::span<const std::byte> packet) {
+std::optional<TcpCoalescer::Segment> TcpCoalescer::parse_mergeable(
+    std::span<const std::byte> packet) {
     if (packet.empty()) {
         return std::nullopt;
     }
@@ -109,7 +87,7 @@ std::optional<Segment> parse_mergeable(std::span<const std::byte> packet) {
     s.headers = s.l4 + tcp_header;
     if (tcp_header < kTcpMinHeaderSize || packet.size() <= s.headers ||
         (flags != kTcpAck && flags != (kTcpAck | kTcpPsh)) ||
-        !tcp_checksum_valid(packet, s.ipv4, s.l4)) {
+        packet_transport_checksum(packet, s.l4, kProtocolTcp) != 0) {
         return std::nullopt;
     }
     s.psh = (flags & kTcpPsh) != 0;
@@ -117,8 +95,6 @@ std::optional<Segment> parse_mergeable(std::span<const std::byte> packet) {
     s.seq = load_be32(packet, s.l4 + 4);
     return s;
 }
-
-}  // namespace
 
 TcpCoalescer::TcpCoalescer(std::size_t arena_bytes, std::size_t max_open_flows)
     : arena_(std::max(arena_bytes, kMaxPacket)),
@@ -129,7 +105,7 @@ std::span<std::byte> TcpCoalescer::bytes_of(const Item& item) {
 }
 
 bool TcpCoalescer::add(std::span<const std::byte> packet) {
-    const auto segment = parse_mergeable<Segment>(packet);
+    const auto segment = parse_mergeable(packet);
     if (segment) {
         for (std::size_t i = 0; i < open_.size(); ++i) {
             Item& flow = items_[open_[i]];
@@ -277,7 +253,7 @@ std::span<const TcpCoalescer::Output> TcpCoalescer::finish() {
                 store_u8(bytes, item.l4 + 13, load_u8(bytes, item.l4 + 13) | kTcpPsh);
             }
             store_be16(bytes, item.l4 + 16,
-                       pseudo_header_sum(bytes, item.ipv4, bytes.size() - item.l4));
+                       packet_pseudo_header_sum(bytes, kProtocolTcp, bytes.size() - item.l4));
             item.header.needs_checksum = true;
             item.header.gso_type =
                 static_cast<std::uint8_t>(item.ipv4 ? GsoType::kTcpV4 : GsoType::kTcpV6);

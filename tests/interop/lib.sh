@@ -172,6 +172,35 @@ nfv_wait_for_log() {
   nfv_wait_until "$3" "'$2' in $1.log" grep -Eq "$2" "$NFV_TMP/$1.log"
 }
 
+# nfv_transfer NAME FILE FROM_NS TO_NS TO_ADDR PORT TIMEOUT_S: sends FILE over TCP (socat) from
+# FROM_NS to TO_ADDR:PORT in TO_NS (an IPv4 or IPv6 address) and asserts that the receiver's
+# SHA-256 equals the file's; logs the time taken. TIMEOUT_S bounds the send.
+nfv_transfer() {
+  local name=$1 file=$2 from=$3 to=$4 addr=$5 port=$6 limit=$7 sum="$NFV_TMP/sum-$1"
+  local listen="TCP-LISTEN:$port,bind=$addr,reuseaddr" connect="TCP:$addr:$port"
+  if [[ $addr == *:* ]]; then
+    listen="TCP6-LISTEN:$port,bind=[$addr],reuseaddr"
+    connect="TCP6:[$addr]:$port"
+  fi
+  local expected
+  expected=$(sha256sum <"$file" | cut -d' ' -f1)
+  rm -f "$sum"
+  nfv_spawn "$to" "sink-$name" bash -c \
+    "socat -u $listen STDOUT | sha256sum >'$sum.tmp' && mv '$sum.tmp' '$sum'"
+  local sink=$NFV_LAST_PID
+  nfv_wait_for_tcp_port "$to" "$port" 10
+  local start end
+  start=$(date +%s%N)
+  nfv_in "$from" timeout "$limit" socat -u "FILE:$file" "$connect" ||
+    nfv_fail "$name: sending $(basename "$file") failed"
+  nfv_wait_until 30 "$name: receiver's checksum" test -s "$sum"
+  end=$(date +%s%N)
+  wait "$sink" 2>/dev/null || true
+  nfv_expect_eq "$expected" "$(cut -d' ' -f1 <"$sum")" \
+    "$name: SHA-256 of $(basename "$file") received"
+  nfv_log "$name: $(basename "$file") in $(((end - start) / 1000000)) ms"
+}
+
 # nfv_expect_eq EXPECTED ACTUAL WHAT: assert equality.
 nfv_expect_eq() {
   [ "$1" = "$2" ] || nfv_fail "$3: expected '$1', got '$2'"

@@ -126,6 +126,47 @@ TEST(PseudoHeader, Ipv6MatchesExplicitBytes) {
     EXPECT_EQ(ipv6_transport_checksum(src, dst, 58, segment), internet_checksum(explicit_bytes));
 }
 
+TEST(PseudoHeader, InPlaceHelpersReadTheAddressesFromTheIpHeader) {
+    // An IPv4 UDP packet: header (addresses at 12..20), then an 8-byte header and 3 bytes.
+    std::vector<std::byte> v4(31);
+    v4[0] = std::byte{0x45};
+    for (std::size_t i = 12; i < 20; ++i) {
+        v4[i] = std::byte{static_cast<std::uint8_t>(i * 11)};
+    }
+    for (std::size_t i = 20; i < v4.size(); ++i) {
+        v4[i] = std::byte{static_cast<std::uint8_t>(i * 7 + 1)};
+    }
+    const Ipv4Address src4({132, 143, 154, 165});
+    const Ipv4Address dst4({176, 187, 198, 209});
+    const auto segment4 = std::span<const std::byte>(v4).subspan(20);
+    EXPECT_EQ(packet_transport_checksum(v4, 20, 17),
+              ipv4_transport_checksum(src4, dst4, 17, segment4));
+    ChecksumAccumulator pseudo4;
+    add_ipv4_pseudo_header(pseudo4, src4, dst4, 17, 11);
+    EXPECT_EQ(packet_pseudo_header_sum(v4, 17, 11), pseudo4.sum());
+
+    // An IPv6 TCP packet: addresses at 8..40.
+    std::vector<std::byte> v6(65);
+    v6[0] = std::byte{0x60};
+    for (std::size_t i = 8; i < v6.size(); ++i) {
+        v6[i] = std::byte{static_cast<std::uint8_t>(i * 13 + 5)};
+    }
+    std::array<std::uint8_t, 16> s{};
+    std::array<std::uint8_t, 16> d{};
+    for (std::size_t i = 0; i < 16; ++i) {
+        s[i] = std::to_integer<std::uint8_t>(v6[8 + i]);
+        d[i] = std::to_integer<std::uint8_t>(v6[24 + i]);
+    }
+    const Ipv6Address src6(s);
+    const Ipv6Address dst6(d);
+    const auto segment6 = std::span<const std::byte>(v6).subspan(40);
+    EXPECT_EQ(packet_transport_checksum(v6, 40, 6),
+              ipv6_transport_checksum(src6, dst6, 6, segment6));
+    ChecksumAccumulator pseudo6;
+    add_ipv6_pseudo_header(pseudo6, src6, dst6, 6, 25);
+    EXPECT_EQ(packet_pseudo_header_sum(v6, 6, 25), pseudo6.sum());
+}
+
 TEST(ChecksumUpdate, MatchesRfc1624Example) {
     // RFC 1624 §4: HC = 0xdd2f, m = 0x5555 -> m' = 0x3285 gives HC' = 0x0000.
     EXPECT_EQ(checksum_update(0xdd2f, 0x5555, 0x3285), 0x0000);

@@ -76,12 +76,7 @@ inline std::vector<std::byte> tcp_packet(const TcpPacketSpec& spec,
     for (std::size_t i = 0; i < payload.size(); ++i) {
         p[l4 + tcp_header + i] = payload[i];
     }
-    ChecksumAccumulator acc;
-    acc.add(spec.ipv4 ? s.subspan(12, 8) : s.subspan(8, 32));
-    acc.add_u16(6);
-    acc.add_u16(static_cast<std::uint16_t>(p.size() - l4));
-    acc.add(s.subspan(l4));
-    store_be16(s, l4 + 16, acc.finish());
+    store_be16(s, l4 + 16, packet_transport_checksum(s, l4, 6));
     return p;
 }
 
@@ -92,12 +87,7 @@ inline bool checksums_valid(std::span<const std::byte> p) {
     if (ipv4 && internet_checksum(p.first(l4)) != 0) {
         return false;
     }
-    ChecksumAccumulator acc;
-    acc.add(ipv4 ? p.subspan(12, 8) : p.subspan(8, 32));
-    acc.add_u16(6);
-    acc.add_u16(static_cast<std::uint16_t>(p.size() - l4));
-    acc.add(p.subspan(l4));
-    return acc.finish() == 0;
+    return packet_transport_checksum(p, l4, 6) == 0;
 }
 
 }  // namespace nfv::net::testing

@@ -1005,8 +1005,9 @@ void VpnServer::handle_event(Client& client, const session::ServerEvent& event, 
             client.data_ready = true;
             if (const auto cipher = client.session->cipher()) {
                 client.mss_limit = tunnel::mssfix_limit(
-                    config_, tunnel::DataPath{*cipher, materials_.digest, /*data_v2=*/true,
-                                              client.address.family() == AF_INET6, client.tcp});
+                    config_,
+                    tunnel::DataPath{*cipher, materials_.digest, client.session->uses_data_v2(),
+                                     client.address.family() == AF_INET6, client.tcp});
             }
             log_.info(label(client) + " data channel ready",
                       {{"cipher", event.text},

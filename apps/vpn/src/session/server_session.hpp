@@ -156,6 +156,8 @@ public:
     /// The client's verified certificate chain (leaf first) of the primary key state.
     [[nodiscard]] std::vector<proto::PeerCertificate> peer_chain() const;
     [[nodiscard]] std::optional<proto::DataCipher> cipher() const { return cipher_; }
+    /// True once the client announced P_DATA_V2 (IV_PROTO bit 1): data packets carry its peer id.
+    [[nodiscard]] bool uses_data_v2() const { return peer_id_.has_value(); }
     [[nodiscard]] const std::optional<proto::SessionId>& remote_session_id() const {
         return remote_session_id_;
     }

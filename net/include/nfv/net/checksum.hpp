@@ -67,6 +67,21 @@ void add_ipv6_pseudo_header(ChecksumAccumulator& acc, const Ipv6Address& source,
                                                     std::uint8_t next_header,
                                                     std::span<const std::byte> segment);
 
+/// The pseudo-header sum (RFC 9293 §3.1, RFC 8200 §8.1), folded and not complemented, for a
+/// transport segment of `length` bytes carried in `packet`. The addresses are read in place from
+/// the packet's own IPv4 (bytes 12..20) or IPv6 (bytes 8..40) header, chosen by the version
+/// nibble. This is the value a "checksum needed" (partial checksum) packet carries in its field.
+/// Preconditions: packet holds the fixed header of its IP version; length <= 65535.
+[[nodiscard]] std::uint16_t packet_pseudo_header_sum(std::span<const std::byte> packet,
+                                                     std::uint8_t protocol, std::size_t length);
+/// The transport checksum of packet.subspan(transport_offset) under the pseudo-header of the
+/// packet's own IP header. As ipv4_transport_checksum: with the field zeroed this is the value to
+/// store; with the field filled in, 0 means valid. Preconditions as packet_pseudo_header_sum, and
+/// transport_offset <= packet.size().
+[[nodiscard]] std::uint16_t packet_transport_checksum(std::span<const std::byte> packet,
+                                                      std::size_t transport_offset,
+                                                      std::uint8_t protocol);
+
 /// RFC 1624 eqn. 3: the checksum after one 16-bit word covered by it changed from `old_word` to
 /// `new_word`.
 [[nodiscard]] std::uint16_t checksum_update(std::uint16_t old_checksum, std::uint16_t old_word,

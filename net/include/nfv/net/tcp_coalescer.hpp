@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -85,6 +86,9 @@ private:
     };
 
     struct Segment;  // a parsed, mergeable TCP segment (see the .cpp)
+
+    /// The segment if it may join or start a flow (see the rules above), nullopt otherwise.
+    [[nodiscard]] static std::optional<Segment> parse_mergeable(std::span<const std::byte> packet);
 
     [[nodiscard]] bool append_single(std::span<const std::byte> packet);
     [[nodiscard]] bool start_flow(const Segment& segment, std::span<const std::byte> packet);
