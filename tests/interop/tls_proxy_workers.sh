@@ -6,12 +6,17 @@
 # endpoint is bound once (by the first worker); a session ticket issued by one worker resumes
 # on any worker (shared ticket keys); SIGHUP to the master reloads every worker (a new route
 # answers on all of them); SIGTERM to the master stops everything with exit code 0.
+# With "user": "nobody" (nginx's `user`), the master and both workers run as nobody once the
+# sockets are bound, the workers keeping only CAP_NET_BIND_SERVICE, and the reload still reads
+# the configuration and certificate as nobody.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
 nfv_require_root_netns
 nfv_require_cmd nginx curl openssl
 
 proxy_bin=$(nfv_bin nfv-tls-proxy)
 T=$NFV_TMP
+id nobody >/dev/null 2>&1 || nfv_skip "user nobody does not exist"
+chmod 755 "$T"  # the workers re-read the config and certificate as nobody on SIGHUP
 
 cli=$(nfv_netns_new tp-cli)
 px=$(nfv_netns_new tp-px)
@@ -22,6 +27,7 @@ nfv_veth "$px" 10.49.0.129/25 "$be" 10.49.0.130/25 veth1 veth1
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
   -keyout "$T/w.key" -out "$T/w.pem" -subj /CN=w.test \
   -addext "subjectAltName=DNS:w.test,DNS:new.test" 2>/dev/null
+chmod 644 "$T/w.key"  # a throwaway test key, readable by nobody for the reload
 
 mkdir -p "$T/nginx"
 cat >"$T/nginx/nginx.conf" <<NGINX
@@ -54,7 +60,8 @@ write_config() { # $1 = extra route JSON
   "routes": [{"name": "web", "sni": ["w.test"], "backends": ["10.49.0.130:8080"]}$1],
   "workers": 2,
   "metrics": {"address": "10.49.0.1:9100"},
-  "log_level": "debug"
+  "log_level": "debug",
+  "user": "nobody"
 }
 JSON
   mv "$T/proxy.json.new" "$T/proxy.json"
@@ -71,6 +78,16 @@ workers=$(pgrep -P "$proxy_pid" | wc -l)
 nfv_expect_eq 2 "$workers" "worker processes under the master"
 metrics_listeners=$(nfv_in "$px" ss -Hltn 'sport = :9100' | wc -l)
 nfv_expect_eq 1 "$metrics_listeners" "metrics listeners"
+nobody_uid=$(id -u nobody)
+for pid in "$proxy_pid" $(pgrep -P "$proxy_pid"); do
+  nfv_wait_until 10 "process $pid running as nobody" \
+    bash -c "[ \$(awk '/^Uid:/ {print \$2 \$3 \$4}' /proc/$pid/status) = $nobody_uid$nobody_uid$nobody_uid ]"
+done
+for pid in $(pgrep -P "$proxy_pid"); do
+  nfv_expect_eq 0000000000000400 "$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")" \
+    "worker $pid effective capabilities (CAP_NET_BIND_SERVICE only)"
+done
+nfv_log "ok: the master and both workers run as nobody"
 
 get() { # SNI
   nfv_in "$cli" curl -sS --max-time 10 --resolve "$1:443:10.49.0.1" --cacert "$T/w.pem" \

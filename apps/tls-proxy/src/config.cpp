@@ -413,6 +413,18 @@ Config parse_root(const json& root, std::string_view base_dir) {
         }
         config.log_level = *parsed;
     }
+    if (const json* u = obj.get("user")) {
+        config.user = as_string(*u, "/user");
+        if (config.user.empty()) {
+            fail("/user", "must not be empty");
+        }
+    }
+    if (const json* g = obj.get("group")) {
+        config.group = as_string(*g, "/group");
+        if (config.group.empty() || config.user.empty()) {
+            fail("/group", "needs a non-empty group and \"user\"");
+        }
+    }
     obj.finish();
 
     const bool any_tls = std::any_of(config.listeners.begin(), config.listeners.end(),

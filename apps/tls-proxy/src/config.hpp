@@ -122,6 +122,11 @@ struct Config {
     std::size_t workers = 1;
     std::optional<Endpoint> metrics;  // plain HTTP endpoint serving Prometheus text
     platform::LogLevel log_level = platform::LogLevel::kInfo;
+    // nginx's `user USER [GROUP]`: started as root, every process drops to this user once its
+    // sockets are bound, keeping only CAP_NET_BIND_SERVICE (a reload may add a port below 1024).
+    // Empty: no change. `group` empty: the user's primary group.
+    std::string user;
+    std::string group;
 };
 
 /// Parses and validates config text. `source` names the file in error messages; `base_dir`

@@ -29,6 +29,7 @@
 
 #include "nfv/platform/clock.hpp"
 #include "nfv/platform/io/event_loop.hpp"
+#include "nfv/platform/io/privileges.hpp"
 #include "nfv/platform/io/signal_watcher.hpp"
 #include "nfv/platform/log.hpp"
 #include "nfv/platform/metrics.hpp"
@@ -117,6 +118,16 @@ std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> ticket_material
     return out;
 }
 
+// nginx's `user`: once the sockets are bound, switch to the configured user, keeping only
+// CAP_NET_BIND_SERVICE (a reload may listen on a new port below 1024). No user: no change.
+nfv::Result<void, std::string> drop_to_configured_user(const nfv::tls_proxy::Config& config) {
+    if (config.user.empty()) {
+        return {};
+    }
+    return nfv::platform::io::drop_privileges(nfv::platform::io::PrivilegeDrop{
+        config.user, config.group, {nfv::platform::io::Capability::kNetBindService}});
+}
+
 // One worker: the event loop, the proxy and its signals. `worker` numbers the workers of a
 // multi-process master (0 serves the metrics endpoint); `shared` says the listeners are shared.
 int run_worker(const std::string& config_path, std::size_t worker, bool shared,
@@ -175,6 +186,10 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
         logger.error("cannot start", {{"error", proxy.error()}});
         return 1;
     }
+    if (auto dropped = drop_to_configured_user(snapshot->config()); !dropped) {
+        logger.error("cannot drop privileges", {{"error", dropped.error()}});
+        return 1;
+    }
     bool stopping = false;
     auto signals = nfv::platform::io::SignalWatcher::create(
         **loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
@@ -224,11 +239,11 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
 // SIGINT on to them, and exits once they all have. A worker that exits on its own (a crash, a
 // configuration that no longer loads) stops the others and the master exits 1, leaving the
 // restart to the service manager.
-int run_master(const std::string& config_path, std::size_t workers, nfv::platform::LogLevel level,
-               const TicketSecret& secret) {
+int run_master(const std::string& config_path, const nfv::tls_proxy::Config& config,
+               std::size_t workers, const TicketSecret& secret) {
     nfv::platform::SystemClock clock;
     nfv::platform::StderrSink sink;
-    nfv::platform::Logger logger(sink, clock, "tls-proxy", level);
+    nfv::platform::Logger logger(sink, clock, "tls-proxy", config.log_level);
     // Signals stay blocked from here on: a worker inherits the mask, so a signal sent before
     // its SignalWatcher exists waits for it instead of killing it.
     sigset_t set;
@@ -253,6 +268,15 @@ int run_master(const std::string& config_path, std::size_t workers, nfv::platfor
             ::_exit(code);
         }
         pids.push_back(pid);
+    }
+    // The master only signals and reaps its workers: it drops to the same user (which may
+    // still signal them).
+    if (auto dropped = drop_to_configured_user(config); !dropped) {
+        logger.error("cannot drop privileges", {{"error", dropped.error()}});
+        for (const pid_t p : pids) {
+            ::kill(p, SIGTERM);
+        }
+        return 1;
     }
     auto loop = nfv::platform::io::EventLoop::create(clock);
     if (!loop) {
@@ -342,7 +366,7 @@ int run(const std::string& config_path) {
         std::fprintf(stderr, "nfv-tls-proxy: %s\n", error.c_str());
         return 1;
     }
-    return run_master(config_path, workers, config->log_level, secret);
+    return run_master(config_path, *config, workers, secret);
 }
 
 }  // namespace
