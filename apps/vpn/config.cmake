@@ -15,4 +15,5 @@ target_sources(nfv_vpn_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/src/config/peer_info.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/server_plan.cpp
   ${CMAKE_CURRENT_LIST_DIR}/src/config/pool_persist.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/src/config/listen_sockets.cpp
 )

@@ -19,3 +19,8 @@ nfv_add_interop_test(interop.vpn_server_many_clients
 # a real openvpn client against the offloading server, 100 MB each way, SHA-256 checked.
 nfv_add_interop_test(interop.vpn_offload
   SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_offload.sh)
+
+# One server process on a UDP and a TCP socket (openvpn 2.7 `local HOST PORT PROTO`), a real
+# openvpn client on each, traffic between them through the server.
+nfv_add_interop_test(interop.vpn_server_multi_socket
+  SCRIPT ${CMAKE_CURRENT_SOURCE_DIR}/vpn_server_multi_socket.sh)

@@ -12,5 +12,6 @@ nfv_add_test(vpn_config_test
     config/peer_info_test.cpp
     config/server_plan_test.cpp
     config/pool_persist_test.cpp
+    config/listen_sockets_test.cpp
   LIBS nfv::vpn_core
   LABEL unit)

@@ -173,6 +173,9 @@ void VpnClient::connect() {
         callbacks.on_error = [this](const platform::io::IoError& error) {
             restart("TCP: " + error.message());
         };
+        if (!config_.locals.empty() && !config_.client.nobind) {
+            log_.warn("local: the source address is not bound for TCP connections (UDP only)");
+        }
         auto stream = platform::io::TcpStream::connect(loop_, *server_, std::move(callbacks));
         if (!stream) {
             log_.warn("TCP connect failed", {{"error", stream.error().message()}});
@@ -186,8 +189,18 @@ void VpnClient::connect() {
     }
     const std::uint16_t local_port =
         config_.client.nobind ? 0 : config_.lport.value_or(config_.port);
-    const auto local = server_->family() == AF_INET6 ? SocketAddress::parse("::", local_port)
-                                                     : SocketAddress::parse("0.0.0.0", local_port);
+    // `local HOST` (the last one) is the source address, as openvpn binds it; it must be of
+    // the remote's family.
+    std::string local_host = server_->family() == AF_INET6 ? "::" : "0.0.0.0";
+    if (!config_.client.nobind && !config_.locals.empty()) {
+        local_host = config_.locals.back().host;
+    }
+    const auto local = SocketAddress::parse(local_host, local_port);
+    if (!local || local->family() != server_->family()) {
+        fatal("local " + local_host + ": not a numeric address of the remote's family (" +
+              server_->to_string() + ")");
+        return;
+    }
     auto bound =
         platform::io::UdpSocket::bind(loop_, *local, tunnel::transport_udp_options(config_.offload),
                                       [this](auto batch) { on_datagrams(batch); });
@@ -613,7 +626,8 @@ void VpnClient::shutdown(std::string_view reason) {
     }
     log_.info("exiting", {{"reason", std::string(reason)}});
     if (tun_) {
-        tunnel::log_offload_statistics(log_, *tun_, socket_.get());
+        const std::array<const platform::io::UdpSocket*, 1> sockets{socket_.get()};
+        tunnel::log_offload_statistics(log_, *tun_, sockets);
     }
     // explicit-exit-notify is a UDP feature: over TCP the server sees the connection close.
     if (session_ && config_.explicit_exit_notify > 0 && socket_ && server_) {

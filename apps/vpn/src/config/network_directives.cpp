@@ -133,7 +133,23 @@ bool apply_network_directive(const Directive& d, VpnConfig& config, DirectiveCon
             config.rport = port;
         }
     } else if (name == "local") {
-        config.local = d.args[0];
+        LocalLine line{d.args[0], std::nullopt, std::nullopt, Origin{d.file, d.line}};
+        if (d.args.size() >= 2) {
+            std::uint16_t port = 0;
+            if (!set_port(d, 1, port, context)) {
+                return true;
+            }
+            line.port = port;
+        }
+        if (d.args.size() == 3) {
+            auto protocol = parse_protocol(d.args[2]);
+            if (!protocol) {
+                context.error(d, protocol.error());
+                return true;
+            }
+            line.protocol = *protocol;
+        }
+        config.locals.push_back(std::move(line));
     } else if (name == "bind") {
         config.bind = true;
         if (!d.args.empty() && d.args[0] != "ipv6only") {

@@ -163,7 +163,9 @@ constexpr auto kOptions = std::to_array<OptionSpec>({
     uns("learn-address", 1, 1, kS, "the learn-address script is not implemented"),
     uns("link-mtu", 1, 1, kB, "deprecated; use tun-mtu"),
     uns("lladdr", 1, 1, kB, "TAP devices are not supported"),
-    sup("local", 1, 1, kB),
+    sup("local", 1, 3, kB,
+        "HOST alone sets the bind address (the last one wins, as openvpn 2.6); HOST PORT [PROTO] "
+        "adds a listening socket per line (openvpn 2.7 multi-socket server)"),
     sup("log", 1, 1, kB),
     sup("log-append", 1, 1, kB),
     sup("lport", 1, 1, kB),

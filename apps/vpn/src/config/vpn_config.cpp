@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "config/directive_handlers.hpp"
+#include "config/listen_sockets.hpp"
 #include "config/options.hpp"
 
 namespace nfv::vpn::config {
@@ -467,6 +468,20 @@ void check_combination(std::span<const Directive> directives, VpnConfig& config,
             d.name == "tls-client" || d.name == "tls-server" || d.name == "mode") {
             where = d;
             break;
+        }
+    }
+    if (config.role == Role::kServer) {
+        if (auto sockets = listen_sockets(config); !sockets) {
+            context.error(Directive{"local", {}, false, sockets.error().file, sockets.error().line},
+                          sockets.error().message);
+        }
+    } else {
+        for (const Directive& d : directives) {
+            if (d.name == "local" && d.args.size() > 1) {
+                context.error(d,
+                              "local HOST PORT [PROTO] adds a listening socket, which only a "
+                              "server has; use lport/proto for the local end of a client");
+            }
         }
     }
     if (config.role == Role::kClient && config.client.remotes.empty()) {

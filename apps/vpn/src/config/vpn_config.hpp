@@ -53,6 +53,18 @@ struct Origin {
     bool operator==(const Origin&) const = default;
 };
 
+/// One `local` directive: HOST alone (OpenVPN 2.6: the bind address; the last one wins), or
+/// HOST PORT [PROTO] (OpenVPN 2.7 multi-socket form: every such line is one more listening
+/// socket). config/listen_sockets.hpp turns the lines into sockets.
+struct LocalLine {
+    std::string host;
+    std::optional<std::uint16_t> port;
+    std::optional<Protocol> protocol;
+    Origin origin;
+    /// True for the OpenVPN 2.7 form (a port or protocol was given).
+    [[nodiscard]] bool multi_socket() const { return port.has_value() || protocol.has_value(); }
+};
+
 /// A file path or inline text (<ca>...</ca>).
 struct FileOrInline {
     std::string path;         // empty for inline
@@ -224,7 +236,7 @@ struct VpnConfig {
     std::uint16_t port = 1194;
     std::optional<std::uint16_t> lport;
     std::optional<std::uint16_t> rport;
-    std::string local;  // bind address; empty = any
+    std::vector<LocalLine> locals;  // `local` lines in order (see LocalLine)
     bool bind = true;
     bool bind_ipv6only = false;  // `bind ipv6only`: an IPv6 listener refuses IPv4 (mapped) peers
     bool float_peer = false;

@@ -34,10 +34,13 @@
 
 namespace nfv::vpn::server {
 
-/// A client's UDP address as the server sees it.
+/// A client's address as the server sees it, and which of the server's listening sockets it
+/// talks to (two sockets never share a client: the same address:port on another socket is
+/// another peer).
 struct PeerEndpoint {
     net::IpAddress address;
     std::uint16_t port = 0;
+    std::uint16_t listener = 0;  // index into the server's listening sockets
 
     auto operator<=>(const PeerEndpoint&) const = default;
 };

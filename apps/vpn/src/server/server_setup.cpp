@@ -206,7 +206,11 @@ Result<ServerMaterials, std::string> prepare_server(const config::VpnConfig& con
         return Unexpected(tunnel.error());
     }
     out.tunnel = std::move(*tunnel);
-    out.options_string = config::occ_options_string(config, /*remote=*/false);
+    config::VpnConfig per_transport = config;
+    per_transport.protocol.transport = config::Transport::kUdp;
+    out.udp_options_string = config::occ_options_string(per_transport, /*remote=*/false);
+    per_transport.protocol.transport = config::Transport::kTcp;
+    out.tcp_options_string = config::occ_options_string(per_transport, /*remote=*/false);
     return out;
 }
 

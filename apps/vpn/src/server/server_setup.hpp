@@ -47,7 +47,10 @@ struct ServerMaterials {
     session::ListenerAuth listener;
     config::ServerPlan plan;
     client::TunnelSettings tunnel;
-    std::string options_string;
+    // The OCC options string (occ_options.hpp) of a client on a UDP or a TCP socket: it names
+    // the transport and counts the TCP length prefix in link-mtu.
+    std::string udp_options_string;
+    std::string tcp_options_string;
     std::vector<proto::DataCipher> data_ciphers;  // supported subset of data-ciphers, in order
     std::optional<proto::DataCipher> data_ciphers_fallback;
     proto::DataDigest digest = proto::DataDigest::kSha1;

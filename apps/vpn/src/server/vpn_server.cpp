@@ -31,21 +31,21 @@ constexpr std::size_t kScratchSize = 65536 + 256;
 // Session ids of closed UDP clients held back from the cookie check (closed_sessions.hpp).
 constexpr std::size_t kClosedSessionsKept = 4096;
 
-// The IP address and port of a kernel socket address.
-std::optional<PeerEndpoint> endpoint_of(const SocketAddress& address) {
+// The IP address and port of a kernel socket address, on the server's socket `listener`.
+std::optional<PeerEndpoint> endpoint_of(const SocketAddress& address, std::uint16_t listener) {
     if (address.family() == AF_INET) {
         sockaddr_in in{};
         std::memcpy(&in, address.data(), sizeof(in));
         std::array<std::uint8_t, 4> octets{};
         std::memcpy(octets.data(), &in.sin_addr, octets.size());
-        return PeerEndpoint{net::Ipv4Address(octets), address.port()};
+        return PeerEndpoint{net::Ipv4Address(octets), address.port(), listener};
     }
     if (address.family() == AF_INET6) {
         sockaddr_in6 in6{};
         std::memcpy(&in6, address.data(), sizeof(in6));
         std::array<std::uint8_t, 16> octets{};
         std::memcpy(octets.data(), &in6.sin6_addr, octets.size());
-        return PeerEndpoint{net::Ipv6Address(octets), address.port()};
+        return PeerEndpoint{net::Ipv6Address(octets), address.port(), listener};
     }
     return std::nullopt;
 }
@@ -238,40 +238,60 @@ Result<void, std::string> VpnServer::open_tunnel() {
 }
 
 Result<void, std::string> VpnServer::open_listeners() {
-    const bool ipv6 = config_.protocol.family == config::AddressFamily::kIpv6;
-    const std::string host = !config_.local.empty() ? config_.local : (ipv6 ? "::" : "0.0.0.0");
-    const std::uint16_t port = config_.lport.value_or(config_.port);
-    const auto local = SocketAddress::parse(host, port);
-    if (!local) {
-        return Unexpected("local " + host + ": not a numeric IPv4 or IPv6 address");
+    auto sockets = config::listen_sockets(config_);
+    if (!sockets) {
+        return Unexpected(sockets.error().to_string());  // the parser reported it already
     }
+    if (sockets->size() > 0xffff) {
+        return Unexpected(std::string("local: too many listening sockets"));
+    }
+    listeners_.reserve(sockets->size());
+    for (std::size_t i = 0; i < sockets->size(); ++i) {
+        if (auto opened = open_listener((*sockets)[i], static_cast<std::uint16_t>(i)); !opened) {
+            return opened;
+        }
+    }
+    return {};
+}
+
+Result<void, std::string> VpnServer::open_listener(const config::ListenSocket& spec,
+                                                   std::uint16_t index) {
+    const auto local = SocketAddress::parse(spec.host, spec.port);
+    if (!local) {
+        return Unexpected("local " + spec.host + ": not a numeric IPv4 or IPv6 address");
+    }
+    Listener listener{spec, nullptr, nullptr};
     // As openvpn 2.6: an IPv6 listener also takes IPv4 clients (IPV6_V6ONLY=0) unless
     // `bind ipv6only`; peers then appear as plain IPv4 addresses (status file, scripts, logs).
-    if (config_.protocol.transport == config::Transport::kTcp) {
+    if (spec.transport == config::Transport::kTcp) {
         platform::io::TcpListenOptions tcp_options;
         tcp_options.ipv6_only = config_.bind_ipv6only;
-        auto listener = platform::io::TcpListener::listen(
+        auto tcp = platform::io::TcpListener::listen(
             loop_, *local, tcp_options,
-            [this](platform::io::UniqueFd fd, const SocketAddress& peer) {
-                on_accept(std::move(fd), peer);
+            [this, index](platform::io::UniqueFd fd, const SocketAddress& peer) {
+                on_accept(index, std::move(fd), peer);
             });
-        if (!listener) {
+        if (!tcp) {
             return Unexpected("cannot listen on TCP " + local->to_string() + ": " +
-                              listener.error().message());
+                              tcp.error().message());
         }
-        tcp_ = std::move(*listener);
-        log_.info("listening", {{"proto", "tcp"}, {"address", tcp_->local_address().to_string()}});
-        return {};
+        listener.tcp = std::move(*tcp);
+        log_.info("listening",
+                  {{"proto", "tcp"}, {"address", listener.tcp->local_address().to_string()}});
+    } else {
+        auto options = tunnel::transport_udp_options(config_.offload);
+        options.ipv6_only = config_.bind_ipv6only;
+        auto udp = platform::io::UdpSocket::bind(
+            loop_, *local, options, [this, index](auto batch) { on_datagrams(index, batch); });
+        if (!udp) {
+            return Unexpected("cannot bind UDP " + local->to_string() + ": " +
+                              udp.error().message());
+        }
+        listener.udp = std::move(*udp);
+        log_.info("listening",
+                  {{"proto", "udp"}, {"address", listener.udp->local_address().to_string()}});
     }
-    auto options = tunnel::transport_udp_options(config_.offload);
-    options.ipv6_only = config_.bind_ipv6only;
-    auto bound = platform::io::UdpSocket::bind(loop_, *local, options,
-                                               [this](auto batch) { on_datagrams(batch); });
-    if (!bound) {
-        return Unexpected("cannot bind UDP " + local->to_string() + ": " + bound.error().message());
-    }
-    udp_ = std::move(*bound);
-    log_.info("listening", {{"proto", "udp"}, {"address", udp_->local_address().to_string()}});
+    listeners_.push_back(std::move(listener));
     return {};
 }
 
@@ -516,14 +536,15 @@ void VpnServer::arm_persist_timer() {
 
 // ---- UDP ---------------------------------------------------------------------------------
 
-void VpnServer::on_datagrams(std::span<const platform::io::ReceivedDatagram> batch) {
+void VpnServer::on_datagrams(std::uint16_t listener,
+                             std::span<const platform::io::ReceivedDatagram> batch) {
     const auto t = now();
     for (const auto& datagram : batch) {
         if (datagram.payload.empty()) {
             ++stats_.dropped_first_packets;
             continue;
         }
-        const auto endpoint = endpoint_of(datagram.peer);
+        const auto endpoint = endpoint_of(datagram.peer, listener);
         if (!endpoint) {
             continue;
         }
@@ -566,7 +587,7 @@ void VpnServer::on_first_datagram(const platform::io::ReceivedDatagram& datagram
             return;
         case session::FirstPacketVerdict::kReply:
             ++stats_.cookie_replies;
-            (void)udp_->send_to(datagram.peer, first.reply);
+            (void)listeners_[endpoint.listener].udp->send_to(datagram.peer, first.reply);
             return;
         case session::FirstPacketVerdict::kAccept:
         case session::FirstPacketVerdict::kStartSession:
@@ -585,8 +606,9 @@ void VpnServer::on_first_datagram(const platform::io::ReceivedDatagram& datagram
 
 // ---- TCP ---------------------------------------------------------------------------------
 
-void VpnServer::on_accept(platform::io::UniqueFd connection, const SocketAddress& peer) {
-    const auto endpoint = endpoint_of(peer);
+void VpnServer::on_accept(std::uint16_t listener, platform::io::UniqueFd connection,
+                          const SocketAddress& peer) {
+    const auto endpoint = endpoint_of(peer, listener);
     if (!endpoint || stopping_) {
         return;  // the connection closes with `connection`
     }
@@ -709,7 +731,7 @@ bool VpnServer::start_session(Client& client, const session::FirstPacketResult& 
     }
     session::ServerSessionConfig sc;
     sc.wrap = std::move(*wrap);
-    sc.options_string = materials_.options_string;
+    sc.options_string = client.tcp ? materials_.tcp_options_string : materials_.udp_options_string;
     sc.make_tls = tls_factory_;
     sc.data_ciphers = materials_.data_ciphers;
     sc.data_ciphers_fallback = materials_.data_ciphers_fallback;
@@ -891,8 +913,8 @@ void VpnServer::transmit(Client& client, std::span<const std::byte> wire) {
         (void)client.stream->write(wire);
         return;
     }
-    if (udp_) {
-        (void)udp_->send_to(client.address, wire);
+    if (auto& socket = listeners_[client.endpoint.listener].udp) {
+        (void)socket->send_to(client.address, wire);
     }
 }
 
@@ -1475,8 +1497,10 @@ void VpnServer::restart(std::string_view reason) {
         }
         close_client(*client, std::string("server restart (") + std::string(reason) + ")");
     }
-    if (udp_) {
-        udp_->flush();
+    for (auto& listener : listeners_) {
+        if (listener.udp) {
+            listener.udp->flush();
+        }
     }
     reap();
 }
@@ -1500,7 +1524,13 @@ void VpnServer::log_statistics() {
                              {"packets_from_tun", stats_.packets_from_tun},
                              {"packets_client_to_client", stats_.packets_client_to_client}});
     if (tun_) {
-        tunnel::log_offload_statistics(log_, *tun_, udp_.get());
+        std::vector<const platform::io::UdpSocket*> sockets;
+        for (const auto& listener : listeners_) {
+            if (listener.udp) {
+                sockets.push_back(listener.udp.get());
+            }
+        }
+        tunnel::log_offload_statistics(log_, *tun_, sockets);
     }
 }
 

@@ -49,6 +49,7 @@
 #include "nfv/platform/random.hpp"
 
 #include "config/config_loader.hpp"
+#include "config/listen_sockets.hpp"
 #include "config/vpn_config.hpp"
 #include "server/client_addresses.hpp"
 #include "server/client_config.hpp"
@@ -145,11 +146,15 @@ private:
     void write_status_file();
 
     // UDP
-    void on_datagrams(std::span<const platform::io::ReceivedDatagram> batch);
+    [[nodiscard]] Result<void, std::string> open_listener(const config::ListenSocket& spec,
+                                                          std::uint16_t index);
+    void on_datagrams(std::uint16_t listener,
+                      std::span<const platform::io::ReceivedDatagram> batch);
     void on_first_datagram(const platform::io::ReceivedDatagram& datagram,
                            const PeerEndpoint& endpoint, session::Now now);
     // TCP
-    void on_accept(platform::io::UniqueFd connection, const platform::io::SocketAddress& peer);
+    void on_accept(std::uint16_t listener, platform::io::UniqueFd connection,
+                   const platform::io::SocketAddress& peer);
     void on_stream_data(ClientId id, std::span<const std::byte> bytes);
 
     Client* new_client(const PeerEndpoint& endpoint, const platform::io::SocketAddress& address,
@@ -194,8 +199,14 @@ private:
     session::TlsStreamFactory tls_factory_;
     std::unique_ptr<session::ResetCookie> cookie_;
 
-    std::unique_ptr<platform::io::UdpSocket> udp_;
-    std::unique_ptr<platform::io::TcpListener> tcp_;
+    // One per config::listen_sockets() entry, in that order (PeerEndpoint::listener): a UDP
+    // socket or a TCP listener.
+    struct Listener {
+        config::ListenSocket spec;
+        std::unique_ptr<platform::io::UdpSocket> udp;
+        std::unique_ptr<platform::io::TcpListener> tcp;
+    };
+    std::vector<Listener> listeners_;
     std::unique_ptr<tunnel::OffloadTun> tun_;
     std::optional<platform::io::RouteTable> route_table_;
     std::unique_ptr<tunnel::TunnelSetup> tunnel_;

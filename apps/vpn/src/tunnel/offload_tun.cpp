@@ -20,11 +20,17 @@ constexpr std::size_t kPlainPacketSize = 9216;
 }  // namespace
 
 void log_offload_statistics(platform::Logger& log, const OffloadTun& tun,
-                            const platform::io::UdpSocket* socket) {
+                            std::span<const platform::io::UdpSocket* const> sockets) {
     const auto& s = tun.stats();
     const auto& c = tun.coalescer_stats();
-    const platform::io::UdpStats none;
-    const auto& u = socket != nullptr ? socket->stats() : none;
+    platform::io::UdpStats u;  // summed over the sockets
+    for (const auto* socket : sockets) {
+        if (socket != nullptr) {
+            u.gso_messages += socket->stats().gso_messages;
+            u.gso_disabled = u.gso_disabled || socket->stats().gso_disabled;
+            u.gro_buffers += socket->stats().gro_buffers;
+        }
+    }
     log.info("offload statistics", {{"tun_offload", tun.offloading()},
                                     {"tun_super_packets_read", s.super_packets_read},
                                     {"tun_segments_read", s.segments_read},

@@ -94,6 +94,6 @@ private:
 /// Logs one "offload statistics" line: TUN super-packets read and written (and the segments
 /// they carried), UDP GSO messages and GRO buffers, and any fallback the kernel forced.
 void log_offload_statistics(platform::Logger& log, const OffloadTun& tun,
-                            const platform::io::UdpSocket* socket);
+                            std::span<const platform::io::UdpSocket* const> sockets);
 
 }  // namespace nfv::vpn::tunnel
