@@ -171,5 +171,33 @@ TEST(DnsNameCompressor, ReusesSuffixesCaseInsensitively) {
     EXPECT_EQ(Name::parse_wire(reader).value().to_text(), "MAIL.example.com.");
 }
 
+TEST(DnsNameCompressor, StopsRememberingAtTheCapButStaysCorrect) {
+    // More distinct suffixes than it remembers: the first ones are still pointed to, the later
+    // ones are written in full, and every name reads back.
+    std::vector<std::byte> buffer(16384);
+    ByteWriter out(buffer);
+    NameCompressor compressor;
+    std::vector<std::size_t> starts;
+    const std::size_t names = NameCompressor::kMaxRemembered + 40;
+    for (std::size_t i = 0; i < names; ++i) {
+        starts.push_back(out.position());
+        compressor.write(text_name("n" + std::to_string(i) + ".x"), out);
+    }
+    // "n0.x" was remembered: a pointer. The last name's own suffix was not: written in full
+    // (up to the remembered "x").
+    std::size_t at = out.position();
+    compressor.write(text_name("N0.X"), out);
+    EXPECT_EQ(out.position(), at + 2);
+    at = out.position();
+    compressor.write(text_name("n" + std::to_string(names - 1) + ".x"), out);
+    EXPECT_GT(out.position(), at + 2);
+    ASSERT_FALSE(out.overflowed());
+    for (std::size_t i = 0; i < names; ++i) {
+        ByteReader reader(out.written());
+        ASSERT_TRUE(reader.seek(starts[i]));
+        EXPECT_EQ(Name::parse_wire(reader).value().to_text(), "n" + std::to_string(i) + ".x.");
+    }
+}
+
 }  // namespace
 }  // namespace nfv::net::dns

@@ -18,7 +18,7 @@ void AddressTable::add(std::string_view key, net::IpAddress address, std::uint32
 }
 
 void AddressTable::remove(std::string_view key, net::IpAddress address) {
-    if (const auto it = forward_.find(std::string(key)); it != forward_.end()) {
+    if (const auto it = forward_.find(key); it != forward_.end()) {
         std::erase_if(it->second, [&](const TableAddress& a) { return a.address == address; });
         if (it->second.empty()) {
             forward_.erase(it);
@@ -30,7 +30,7 @@ void AddressTable::remove(std::string_view key, net::IpAddress address) {
 }
 
 const std::vector<TableAddress>* AddressTable::find(std::string_view key) const {
-    const auto it = forward_.find(std::string(key));
+    const auto it = forward_.find(key);
     return it == forward_.end() ? nullptr : &it->second;
 }
 

@@ -16,6 +16,8 @@
 
 #include "nfv/net/ip_address.hpp"
 
+#include "dns/domain_match.hpp"
+
 namespace nfv::dnsvizor::dns {
 
 struct TableAddress {
@@ -47,7 +49,7 @@ public:
     [[nodiscard]] std::size_t name_count() const { return forward_.size(); }
 
 private:
-    std::unordered_map<std::string, std::vector<TableAddress>> forward_;
+    KeyMap<std::vector<TableAddress>> forward_;
     std::map<net::IpAddress, TableName> reverse_;
 };
 

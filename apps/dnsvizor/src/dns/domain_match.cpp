@@ -3,24 +3,28 @@
 namespace nfv::dnsvizor::dns {
 
 std::string name_key(const net::dns::Name& name) {
-    std::string key;
-    key.reserve(name.wire_size());
-    const std::size_t count = name.label_count();
-    for (std::size_t i = 0; i < count; ++i) {
-        if (i != 0) {
-            key.push_back('.');
+    // Walks the wire form (length-prefixed labels) once; sized for the worst case (every byte
+    // escaped), then cut to what was written.
+    const std::string_view wire = name.wire_without_root();
+    std::string key(wire.size() * 2, '\0');
+    std::size_t n = 0;
+    for (std::size_t pos = 0; pos < wire.size();) {
+        const std::size_t end = pos + 1 + static_cast<unsigned char>(wire[pos]);
+        ++pos;
+        if (n != 0) {
+            key[n++] = '.';
         }
-        for (const char c : name.label(i)) {
+        for (; pos < end; ++pos) {
+            const char c = wire[pos];
             if (c == '.' || c == '\\') {
-                key.push_back('\\');
-                key.push_back(c);
-            } else if (c >= 'A' && c <= 'Z') {
-                key.push_back(static_cast<char>(c - 'A' + 'a'));
+                key[n++] = '\\';
+                key[n++] = c;
             } else {
-                key.push_back(c);
+                key[n++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
             }
         }
     }
+    key.resize(n);
     return key;
 }
 

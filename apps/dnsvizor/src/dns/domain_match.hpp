@@ -8,9 +8,11 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "nfv/net/dns/name.hpp"
 
@@ -20,6 +22,19 @@ namespace nfv::dnsvizor::dns {
 /// the root is "". A '.' or '\\' inside a label is escaped with '\\' so that keys of different
 /// names never collide.
 [[nodiscard]] std::string name_key(const net::dns::Name& name);
+
+/// Hash of keys for unordered containers keyed by std::string that also finds a
+/// std::string_view without building a string (C++20 heterogeneous lookup).
+struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+        return std::hash<std::string_view>{}(key);
+    }
+};
+
+/// An unordered map from keys to V that can be searched with a std::string_view.
+template <typename V>
+using KeyMap = std::unordered_map<std::string, V, KeyHash, std::equal_to<>>;
 
 /// Lower-cases ASCII letters of configuration text and strips one trailing dot.
 [[nodiscard]] std::string normalize_key(std::string_view text);

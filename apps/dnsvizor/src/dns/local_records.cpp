@@ -113,14 +113,14 @@ LocalRecords::LocalRecords(const LocalDataSettings& local) : ttl_(local.local_tt
 }
 
 const LocalCname* LocalRecords::find_cname(std::string_view key) const {
-    const auto it = cnames_.find(std::string(key));
+    const auto it = cnames_.find(key);
     return it == cnames_.end() ? nullptr : &it->second;
 }
 
 std::size_t LocalRecords::append(const Name& owner, std::string_view key, RrType type,
                                  std::string_view default_mx_target,
                                  std::vector<net::dns::ResourceRecord>& out) const {
-    const auto it = records_.find(std::string(key));
+    const auto it = records_.find(key);
     if (it == records_.end()) {
         return 0;
     }

@@ -22,6 +22,7 @@
 
 #include "nfv/net/dns/record.hpp"
 
+#include "dns/domain_match.hpp"
 #include "dns/settings.hpp"
 
 namespace nfv::dnsvizor::dns {
@@ -49,7 +50,7 @@ public:
 
     /// True if any record or cname of this file's types is owned by `key`.
     [[nodiscard]] bool has_name(std::string_view key) const {
-        return find_cname(key) != nullptr || records_.count(std::string(key)) != 0;
+        return find_cname(key) != nullptr || records_.contains(key);
     }
 
     /// Options that could not be turned into records ("txt-record: bad name 'x'").
@@ -68,8 +69,8 @@ private:
                                                            std::string_view text);
 
     std::uint32_t ttl_ = 0;
-    std::unordered_map<std::string, LocalCname> cnames_;
-    std::unordered_map<std::string, std::vector<Entry>> records_;
+    KeyMap<LocalCname> cnames_;
+    KeyMap<std::vector<Entry>> records_;
     std::vector<std::string> problems_;
 };
 

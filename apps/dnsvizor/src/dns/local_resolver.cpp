@@ -523,10 +523,24 @@ bool LocalResolver::answer_chaos(const Question& question, Message& reply) const
 
 LocalResolver::Lookup LocalResolver::lookup_local(const Question& question, std::string_view key,
                                                   Message& reply) const {
-    // cname=: answered for every type; the chain is followed through local data only.
+    // cname=: answered for every type; the chain is followed through local data only. The
+    // owner is copied only when there is an alias (most questions have none).
+    if (records_.find_cname(key) != nullptr) {
+        return lookup_aliased(question, key, reply);
+    }
+    if (append_typed(question.name, key, question.type, reply) > 0) {
+        append_additionals(reply);
+        return {Outcome::kAnswered, true};
+    }
+    return lookup_unanswered(question, key, reply);
+}
+
+// `key` has a cname= alias: the chain (at most kMaxCnameChain links, through local data only),
+// then the records of its last target.
+LocalResolver::Lookup LocalResolver::lookup_aliased(const Question& question, std::string_view key,
+                                                    Message& reply) const {
     Name owner = question.name;
     std::string owner_key(key);
-    bool aliased = false;
     for (std::size_t depth = 0; depth < kMaxCnameChain; ++depth) {
         const LocalCname* cname = records_.find_cname(owner_key);
         if (cname == nullptr) {
@@ -534,22 +548,19 @@ LocalResolver::Lookup LocalResolver::lookup_local(const Question& question, std:
         }
         reply.answers.push_back(
             ResourceRecord{owner, RrClass::kIn, cname->ttl, net::dns::rdata::Cname{cname->target}});
-        aliased = true;
         if (question.type == RrType::kCname) {
             return {Outcome::kAnswered, true};
         }
         owner = cname->target;
         owner_key = cname->target_key;
     }
-    if (aliased) {
-        append_typed(owner, owner_key, question.type, reply);
-        append_additionals(reply);
-        return {Outcome::kAnswered, true};
-    }
-    if (append_typed(owner, key, question.type, reply) > 0) {
-        append_additionals(reply);
-        return {Outcome::kAnswered, true};
-    }
+    append_typed(owner, owner_key, question.type, reply);
+    append_additionals(reply);
+    return {Outcome::kAnswered, true};
+}
+
+LocalResolver::Lookup LocalResolver::lookup_unanswered(const Question& question,
+                                                       std::string_view key, Message& reply) const {
     // A hosts-file or host-record name that holds only the other address family is not answered
     // here: dnsmasq 2.90 forwards the question (checked with dnsmasq 2.90: `hf.test AAAA` for a
     // hosts line "192.0.2.2 hf.test" is forwarded); under local=/dom/ the local-only rule

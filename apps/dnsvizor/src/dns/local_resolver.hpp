@@ -100,6 +100,11 @@ private:
 
     [[nodiscard]] Lookup lookup_local(const net::dns::Question& question, std::string_view key,
                                       net::dns::Message& reply) const;
+    [[nodiscard]] Lookup lookup_aliased(const net::dns::Question& question, std::string_view key,
+                                        net::dns::Message& reply) const;
+    // No local record of the asked type: bogus-priv, address= and local= rules.
+    [[nodiscard]] Lookup lookup_unanswered(const net::dns::Question& question, std::string_view key,
+                                           net::dns::Message& reply) const;
     std::size_t append_typed(const net::dns::Name& owner, std::string_view key,
                              net::dns::RrType type, net::dns::Message& reply) const;
     std::size_t append_mx(const net::dns::Name& owner, std::string_view key,

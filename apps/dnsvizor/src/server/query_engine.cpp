@@ -236,7 +236,8 @@ void QueryEngine::on_client_message(std::span<const std::byte> message, const Cl
         reply.header.tc = false;
         reply.header.ra = true;
         reply.header.ad = false;
-        reply.questions = query.questions;
+        // Nothing below reads the query's question any more (only its header and EDNS).
+        reply.questions = std::move(parsed->questions);
         reply.answers = std::move(hit->answers);
         reply.authorities = std::move(hit->authorities);
         reply.set_rcode(hit->rcode);
