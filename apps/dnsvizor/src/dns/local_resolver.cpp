@@ -31,7 +31,7 @@ Message make_reply(const Message& query, std::uint16_t edns_size) {
     reply.header.rd = query.header.rd;
     reply.header.cd = query.header.cd;
     reply.header.ra = true;
-    reply.questions = query.questions;
+    // The question is copied in by resolve() only when the reply is used (an answer).
     if (query.edns) {
         net::dns::Edns edns;
         edns.udp_payload_size = edns_size;
@@ -576,6 +576,14 @@ LocalResolver::Lookup LocalResolver::lookup_unanswered(const Question& question,
 
 Decision LocalResolver::resolve(const Message& query, const ClientInfo& /*client*/,
                                 platform::Instant /*now*/) {
+    Decision decision = decide(query);
+    if (decision.kind == Decision::Kind::kAnswer) {
+        decision.reply.questions = query.questions;
+    }
+    return decision;
+}
+
+Decision LocalResolver::decide(const Message& query) const {
     Message reply = make_reply(query, settings_.cache.edns_packet_max);
     if (query.header.opcode != net::dns::Opcode::kQuery) {
         return with_rcode(std::move(reply), Rcode::kNotImp, false);

@@ -98,6 +98,8 @@ private:
         bool authoritative = false;
     };
 
+    // resolve() without the reply's question section (added only to answers).
+    [[nodiscard]] Decision decide(const net::dns::Message& query) const;
     [[nodiscard]] Lookup lookup_local(const net::dns::Question& question, std::string_view key,
                                       net::dns::Message& reply) const;
     [[nodiscard]] Lookup lookup_aliased(const net::dns::Question& question, std::string_view key,
