@@ -8,7 +8,9 @@
 # Asserts: the server logs three listening sockets; both clients connect; each pings the
 # server's tunnel address and the other client's (client-to-client: switched inside the
 # server from one socket to the other); the status file lists
-# both with their real addresses. Then a config that lists one socket twice is refused with
+# both with their real addresses. A second server started as the systemd unit starts it
+# (user daemon with an ambient CAP_NET_ADMIN) keeps that user despite the file's `user nobody`
+# and says so in a named warning. Then a config that lists one socket twice is refused with
 # its line named and a non-zero exit.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
 nfv_require_root_netns
@@ -69,6 +71,34 @@ done
 nfv_wait_until 10 "both clients in the status file" \
   bash -c "grep -q '^CLIENT_LIST,client1,10.79.0.2:' '$status' && grep -q '^CLIENT_LIST,client1,10.79.1.2:' '$status'"
 nfv_log "ok: the status file lists the UDP and the TCP client"
+
+# As the packaged unit starts it: already unprivileged (user daemon, ambient CAP_NET_ADMIN),
+# with the Nyr file's `user nobody`. It must start, stay `daemon` and say why in a warning.
+if command -v setpriv >/dev/null && id daemon >/dev/null 2>&1; then
+  chmod -R a+rX "$work/pki"  # test keys: readable by daemon
+  caps=+net_admin
+  if [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+    # Debian makes /dev/net/tun 0666; where it is not, the unprivileged process also needs
+    # CAP_DAC_OVERRIDE to open it (a property of this machine, not of the user option).
+    caps=+net_admin,+dac_override
+    nfv_log "note: /dev/net/tun is mode $(stat -c %a /dev/net/tun): adding CAP_DAC_OVERRIDE"
+  fi
+  nfv_spawn "$srv" unit-like setpriv --reuid=daemon --regid=daemon --clear-groups \
+    --inh-caps="$caps" --ambient-caps="$caps" \
+    "$vpn" --cd "$work/pki" --config "$work/nyr/server.conf" --local 10.79.0.1 1197 udp \
+    --server 10.8.9.0 255.255.255.0 --dev tun8
+  unit_pid=$NFV_LAST_PID
+  nfv_wait_for_log unit-like "Initialization Sequence Completed|error" 20
+  nfv_expect_match "warning: user nobody: not switching users" \
+    "$(cat "$(nfv_logfile unit-like)")" "unprivileged start keeps its user with a named warning"
+  grep -q "Initialization Sequence Completed" "$(nfv_logfile unit-like)" ||
+    nfv_fail "the unprivileged server did not start"
+  nfv_expect_eq "$(id -u daemon)" "$(awk '/^Uid:/ {print $3}' /proc/"$unit_pid"/status)" \
+    "effective uid of the unit-like server"
+  kill -TERM "$unit_pid"
+else
+  nfv_log "skip: unit-like start (setpriv or user daemon missing)"
+fi
 
 # One socket listed twice: a config error naming the line, before anything is opened.
 set +e

@@ -249,9 +249,13 @@ int run(const config::DnsmasqConfig& config) {
             config.process.group,
             {platform::io::Capability::kNetBindService, platform::io::Capability::kNetAdmin,
              platform::io::Capability::kNetRaw}};
-        if (auto dropped = platform::io::drop_privileges(drop); !dropped) {
+        const auto dropped = platform::io::apply_user_option(drop);
+        if (!dropped) {
             std::fprintf(stderr, "nfv-dnsvizor: %s\n", dropped.error().c_str());
             return kExitOther;
+        }
+        if (*dropped) {
+            std::fprintf(stderr, "nfv-dnsvizor: warning: %s\n", (*dropped)->c_str());
         }
     }
 

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,11 +121,10 @@ std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> ticket_material
 
 // nginx's `user`: once the sockets are bound, switch to the configured user, keeping only
 // CAP_NET_BIND_SERVICE (a reload may listen on a new port below 1024). No user: no change.
-nfv::Result<void, std::string> drop_to_configured_user(const nfv::tls_proxy::Config& config) {
-    if (config.user.empty()) {
-        return {};
-    }
-    return nfv::platform::io::drop_privileges(nfv::platform::io::PrivilegeDrop{
+// A process started without root keeps its user (apply_user_option): a note to log.
+nfv::Result<std::optional<std::string>, std::string> drop_to_configured_user(
+    const nfv::tls_proxy::Config& config) {
+    return nfv::platform::io::apply_user_option(nfv::platform::io::PrivilegeDrop{
         config.user, config.group, {nfv::platform::io::Capability::kNetBindService}});
 }
 
@@ -189,6 +189,8 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
     if (auto dropped = drop_to_configured_user(snapshot->config()); !dropped) {
         logger.error("cannot drop privileges", {{"error", dropped.error()}});
         return 1;
+    } else if (*dropped) {
+        logger.warn(**dropped);
     }
     bool stopping = false;
     auto signals = nfv::platform::io::SignalWatcher::create(
@@ -277,7 +279,7 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
             ::kill(p, SIGTERM);
         }
         return 1;
-    }
+    }  // a note (started without root) was logged by the workers
     auto loop = nfv::platform::io::EventLoop::create(clock);
     if (!loop) {
         logger.error("cannot create the event loop", {{"error", loop.error().message()}});

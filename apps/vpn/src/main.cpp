@@ -135,12 +135,15 @@ int run_server(nfv::platform::io::EventLoop& loop, nfv::platform::Logger& log,
     if (!config.user.empty()) {
         // The TUN is configured and the port bound: keep only NET_ADMIN (routes for iroutes
         // and the teardown at exit).
-        const auto dropped = nfv::platform::io::drop_privileges(
+        const auto dropped = nfv::platform::io::apply_user_option(
             {config.user, config.group, {nfv::platform::io::Capability::kNetAdmin}});
         if (!dropped) {
             std::fprintf(stderr, "nfv-vpn: error: user %s: %s\n", config.user.c_str(),
                          dropped.error().c_str());
             return 1;
+        }
+        if (*dropped) {
+            std::fprintf(stderr, "nfv-vpn: warning: %s\n", (*dropped)->c_str());
         }
     }
     if (auto ran = loop.run(); !ran) {
@@ -254,15 +257,18 @@ int main(int argc, char** argv) {
     (*client)->start();
     if (!config.user.empty()) {
         // Keep what reconnects need: routes and the TUN device (NET_ADMIN), a low lport.
-        const auto dropped =
-            nfv::platform::io::drop_privileges({config.user,
-                                                config.group,
-                                                {nfv::platform::io::Capability::kNetAdmin,
-                                                 nfv::platform::io::Capability::kNetBindService}});
+        const auto dropped = nfv::platform::io::apply_user_option(
+            {config.user,
+             config.group,
+             {nfv::platform::io::Capability::kNetAdmin,
+              nfv::platform::io::Capability::kNetBindService}});
         if (!dropped) {
             std::fprintf(stderr, "nfv-vpn: error: user %s: %s\n", config.user.c_str(),
                          dropped.error().c_str());
             return 1;
+        }
+        if (*dropped) {
+            std::fprintf(stderr, "nfv-vpn: warning: %s\n", (*dropped)->c_str());
         }
     }
     if (auto ran = (*loop)->run(); !ran) {

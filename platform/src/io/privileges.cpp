@@ -135,4 +135,28 @@ Result<void, std::string> drop_privileges(const PrivilegeDrop& drop) {
     return {};
 }
 
+Result<std::optional<std::string>, std::string> apply_user_option(const PrivilegeDrop& drop) {
+    if (drop.user.empty()) {
+        return std::optional<std::string>{};
+    }
+    if (geteuid() != 0) {
+        auto account = resolve(drop);
+        if (!account) {
+            return Unexpected(account.error());
+        }
+        if (geteuid() == account->uid) {
+            return std::optional<std::string>{};
+        }
+        return std::optional<std::string>{
+            "user " + drop.user +
+            ": not switching users: the process was started without root (uid " +
+            std::to_string(geteuid()) +
+            ", e.g. by its systemd unit), which is what the option asks for"};
+    }
+    if (auto dropped = drop_privileges(drop); !dropped) {
+        return Unexpected(dropped.error());
+    }
+    return std::optional<std::string>{};
+}
+
 }  // namespace nfv::platform::io

@@ -114,6 +114,29 @@ TEST_F(Privileges, UnknownUserOrGroupIsAnErrorAndChangesNothing) {
     }));
 }
 
+TEST_F(Privileges, UserOptionWithoutRootKeepsTheUserWithANote) {
+    // As a packaged unit starts the apps: already unprivileged, `user nobody` in the config.
+    expect_passed(testing::run_in_new_netns([]() -> std::string {
+        const passwd* nobody = getpwnam("nobody");
+        if (nobody == nullptr || setgid(nobody->pw_gid) != 0 || setuid(nobody->pw_uid) != 0) {
+            return "cannot become nobody for the test";
+        }
+        const auto same = apply_user_option({"nobody", "", {}});
+        if (!same || same->has_value()) {
+            return "the current user should need no note";
+        }
+        const auto other = apply_user_option({"root", "", {}});
+        if (!other || !other->has_value() || (*other)->find("user root") == std::string::npos) {
+            return "another user should give a note, not an error";
+        }
+        const auto unknown = apply_user_option({"nfv-no-such-user", "", {}});
+        if (unknown) {
+            return "an unknown user must stay an error";
+        }
+        return geteuid() == nobody->pw_uid ? "" : "the user changed";
+    }));
+}
+
 TEST(PrivilegesUnprivileged, EmptyUserIsANoOp) {
     EXPECT_TRUE(drop_privileges({}));
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,14 @@ struct PrivilegeDrop {
 
 /// Drops to `drop.user`/`drop.group` keeping only `drop.keep` (see the contract above).
 [[nodiscard]] Result<void, std::string> drop_privileges(const PrivilegeDrop& drop);
+
+/// What the apps' `user` option does: drop_privileges(), except in a process that was started
+/// without root (euid != 0; the packaged systemd units start the apps as their own users with
+/// ambient capabilities). There the option's purpose, not running as root, is already met, so
+/// the process keeps its user and the result holds a note for a named warning instead of an
+/// error. An unknown user or group is still an error. nullopt: dropped, or nothing to do.
+[[nodiscard]] Result<std::optional<std::string>, std::string> apply_user_option(
+    const PrivilegeDrop& drop);
 
 /// The effective capability set of this thread as a bit mask (bit n = capability n).
 [[nodiscard]] std::uint64_t effective_capabilities();
