@@ -91,7 +91,7 @@ void TcpStream::fail(const IoError& error) {
     (void)invoke(callbacks_.on_error, error);
 }
 
-void TcpStream::on_ready(int tag, std::uint32_t /*revents*/) {
+void TcpStream::on_ready(int tag, std::uint32_t revents) {
     if (state_ == State::kDead) {
         return;
     }
@@ -103,7 +103,7 @@ void TcpStream::on_ready(int tag, std::uint32_t /*revents*/) {
         }
         return;
     }
-    on_readable();
+    on_readable(revents);
 }
 
 void TcpStream::on_connect_complete() {
@@ -121,7 +121,7 @@ void TcpStream::on_connect_complete() {
     }
 }
 
-void TcpStream::on_readable() {
+void TcpStream::on_readable(std::uint32_t revents) {
     // One read buffer per thread, shared by every stream: a loop runs on one thread and on_data's
     // span is valid only during the call, so an idle connection holds no read buffer (memory per
     // idle connection is what a proxy holding 10,000 of them pays for).
@@ -130,9 +130,16 @@ void TcpStream::on_readable() {
         const ssize_t n = ::read(fd_.get(), read_buffer.data(), read_buffer.size());
         if (n > 0) {
             const std::span<const std::byte> chunk(read_buffer.data(), static_cast<std::size_t>(n));
-            // Keep reading even after a short read: the poll is edge-triggered, and a FIN that
-            // arrived with the last bytes is only reported by the next read() returning 0.
             if (!invoke(callbacks_.on_data, chunk) || state_ == State::kDead) {
+                return;
+            }
+            // A short read emptied the receive queue (TCP hands over all it holds up to the
+            // buffer size), so the read() that would return EAGAIN is skipped: bytes arriving
+            // later wake the multishot poll again. A FIN is different: it only shows as a later
+            // read() returning 0, so with POLLRDHUP (or an error/hangup) in the event, reading
+            // goes on until that read.
+            if (static_cast<std::size_t>(n) < read_buffer.size() &&
+                (revents & (POLLRDHUP | POLLHUP | POLLERR)) == 0) {
                 return;
             }
             continue;
@@ -151,7 +158,7 @@ void TcpStream::on_readable() {
         fail(last_error("read"));
         return;
     }
-    read_watch_.defer(POLLIN);
+    read_watch_.defer(revents | POLLIN);  // keeps POLLRDHUP: the FIN is still to be read
 }
 
 IoResult<void> TcpStream::write(std::span<const std::byte> data) {

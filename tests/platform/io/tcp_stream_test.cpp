@@ -110,6 +110,24 @@ TEST(TcpStream, HalfCloseLetsThePeerKeepWriting) {
     EXPECT_FALSE(c.server.error.has_value());
 }
 
+TEST(TcpStream, ShortReadsStillSeeLaterDataAndTheFin) {
+    // A short read skips the read() that would return EAGAIN; what arrives afterwards (more
+    // bytes, then the FIN alone, or bytes and the FIN together) must still be reported.
+    Connection c;
+    ASSERT_TRUE(c.established());
+    ASSERT_TRUE(c.client.stream->write(bytes_of("one")));
+    ASSERT_TRUE(c.f.run_until([&] { return c.server.data == "one"; }));
+    ASSERT_TRUE(c.client.stream->write(bytes_of("two")));
+    ASSERT_TRUE(c.f.run_until([&] { return c.server.data == "onetwo"; }));
+    ASSERT_TRUE(c.client.stream->shutdown_write());
+    ASSERT_TRUE(c.f.run_until([&] { return c.server.peer_closed; }));
+    ASSERT_TRUE(c.server.stream->write(bytes_of("three")));
+    ASSERT_TRUE(c.server.stream->shutdown_write());
+    ASSERT_TRUE(c.f.run_until([&] { return c.client.peer_closed; }));
+    EXPECT_EQ(c.client.data, "three");
+    EXPECT_FALSE(c.server.error.has_value());
+}
+
 TEST(TcpStream, LargeWriteIsDeliveredCompletelyAcrossPartialWrites) {
     Connection c;
     ASSERT_TRUE(c.established());

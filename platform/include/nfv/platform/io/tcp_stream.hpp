@@ -73,7 +73,7 @@ private:
     TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks callbacks);
     void on_ready(int tag, std::uint32_t revents) override;
     void on_connect_complete();
-    void on_readable();
+    void on_readable(std::uint32_t revents);
     // Writes buffered bytes; returns false if the stream died (or was destroyed) meanwhile.
     bool flush_output();
     void fail(const IoError& error);
