@@ -3,24 +3,29 @@
 #include <optional>
 
 namespace nfv::net::dns {
+
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (fold_ascii_case(a[i]) != fold_ascii_case(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 namespace {
 
 constexpr unsigned kPointerMask = 0xC0;
 
 char fold(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return fold_ascii_case(c);
 }
 
 bool iequal_bytes(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (fold(a[i]) != fold(b[i])) {
-            return false;
-        }
-    }
-    return true;
+    return equal_ignoring_ascii_case(a, b);
 }
 
 // Appends one label to `wire`, enforcing the per-label and whole-name limits.

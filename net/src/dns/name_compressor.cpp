@@ -6,31 +6,14 @@ namespace nfv::net::dns {
 
 namespace {
 
-// RFC 4343: ASCII letters compare without case; every other byte as is.
-char fold(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 // FNV-1a over the case-folded bytes.
 std::uint32_t folded_hash(std::string_view bytes) {
     std::uint32_t h = 2166136261U;
     for (const char c : bytes) {
-        h ^= static_cast<unsigned char>(fold(c));
+        h ^= static_cast<unsigned char>(fold_ascii_case(c));
         h *= 16777619U;
     }
     return h;
-}
-
-bool folded_equal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (fold(a[i]) != fold(b[i])) {
-            return false;
-        }
-    }
-    return true;
 }
 
 }  // namespace
@@ -40,7 +23,8 @@ std::optional<std::uint16_t> NameCompressor::find(std::string_view suffix,
     for (std::size_t i = 0; i < suffix_count_; ++i) {
         const Suffix& s = suffixes_[i];
         if (s.hash == hash && s.length == suffix.size() &&
-            folded_equal(std::string_view(arena_.data() + s.arena_offset, s.length), suffix)) {
+            equal_ignoring_ascii_case(std::string_view(arena_.data() + s.arena_offset, s.length),
+                                      suffix)) {
             return s.message_offset;
         }
     }

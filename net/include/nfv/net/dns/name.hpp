@@ -89,6 +89,13 @@ private:
     std::string wire_;  // length-prefixed labels, no root byte
 };
 
+/// RFC 4343: ASCII letters compare without case, every other byte as is.
+[[nodiscard]] constexpr char fold_ascii_case(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+/// Byte strings (labels, wire forms) equal under fold_ascii_case.
+[[nodiscard]] bool equal_ignoring_ascii_case(std::string_view a, std::string_view b);
+
 /// Hash functor for unordered containers keyed by Name (case-insensitive).
 struct NameHash {
     std::size_t operator()(const Name& name) const { return name.hash(); }
