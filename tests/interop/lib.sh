@@ -172,6 +172,25 @@ nfv_wait_for_log() {
   nfv_wait_until "$3" "'$2' in $1.log" grep -Eq "$2" "$NFV_TMP/$1.log"
 }
 
+# nfv_vpn_installer_configs NAME...: copies configs/vpn/pki and the named installer folders
+# (nyr, angristan, pivpn) to $NFV_TMP/configs and sets NFV_VPN_CONFIGS to it (not printed: a
+# skip inside a command substitution would only leave the subshell). Their server.conf
+# files drop to nobody:nogroup after start and write ipp.txt beside the keys, so pki belongs to
+# nobody; the test is skipped (exit 77) when that user or group does not exist.
+nfv_vpn_installer_configs() {
+  id nobody >/dev/null 2>&1 || nfv_skip "user nobody does not exist"
+  getent group nogroup >/dev/null || nfv_skip "group nogroup does not exist"
+  local work="$NFV_TMP/configs" name
+  chmod 755 "$NFV_TMP"
+  mkdir -p "$work"
+  cp -r "$NFV_SOURCE_DIR/configs/vpn/pki" "$work/"
+  for name in "$@"; do
+    cp -r "$NFV_SOURCE_DIR/configs/vpn/$name" "$work/"
+  done
+  chown -R nobody:nogroup "$work/pki"
+  NFV_VPN_CONFIGS=$work
+}
+
 # nfv_transfer NAME FILE FROM_NS TO_NS TO_ADDR PORT TIMEOUT_S: sends FILE over TCP (socat) from
 # FROM_NS to TO_ADDR:PORT in TO_NS (an IPv4 or IPv6 address) and asserts that the receiver's
 # SHA-256 equals the file's; logs the time taken. TIMEOUT_S bounds the send.

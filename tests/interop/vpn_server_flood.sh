@@ -20,14 +20,8 @@ nfv_require_root_netns
 nfv_require_tun
 nfv_require_cmd openvpn ping python3
 vpn=$(nfv_bin nfv-vpn)
-id nobody >/dev/null 2>&1 || nfv_skip "user nobody does not exist"
-getent group nogroup >/dev/null || nfv_skip "group nogroup does not exist"
-
-chmod 755 "$NFV_TMP"
-work="$NFV_TMP/configs"
-mkdir -p "$work"
-cp -r "$NFV_SOURCE_DIR/configs/vpn/pki" "$NFV_SOURCE_DIR/configs/vpn/nyr" "$work/"
-chown -R nobody:nogroup "$work/pki"  # Nyr's server runs as nobody and writes ipp.txt there
+nfv_vpn_installer_configs nyr
+work=$NFV_VPN_CONFIGS
 
 # Under AddressSanitizer freed memory sits in a quarantine (up to 256 MiB) instead of being
 # reused, so RSS would grow with every transient allocation; without the quarantine the RSS

@@ -31,19 +31,12 @@ nfv_require_root_netns
 nfv_require_tun
 nfv_require_cmd openvpn ping
 vpn=$(nfv_bin nfv-vpn)
-id nobody >/dev/null 2>&1 || nfv_skip "user nobody does not exist"
-getent group nogroup >/dev/null || nfv_skip "group nogroup does not exist"
-
-# Files the server (running as nobody after start) reads and writes must be reachable.
-chmod 755 "$NFV_TMP"
-work="$NFV_TMP/configs"
-mkdir -p "$work"
-cp -r "$NFV_SOURCE_DIR/configs/vpn/pki" "$NFV_SOURCE_DIR/configs/vpn/nyr" \
-  "$NFV_SOURCE_DIR/configs/vpn/angristan" "$NFV_SOURCE_DIR/configs/vpn/pivpn" "$work/"
+nfv_vpn_installer_configs nyr angristan pivpn
+work=$NFV_VPN_CONFIGS
 # angristan's installer creates the client-config-dir it names (ccd, next to the keys);
 # openvpn and nfv-vpn both refuse to start without it.
 mkdir -p "$work/pki/ccd"
-chown -R nobody:nogroup "$work/pki"
+chown nobody:nogroup "$work/pki/ccd"
 
 srv=$(nfv_netns_new vss)
 cl1=$(nfv_netns_new vsa)
