@@ -20,14 +20,6 @@ namespace {
 
 constexpr unsigned kPointerMask = 0xC0;
 
-char fold(char c) {
-    return fold_ascii_case(c);
-}
-
-bool iequal_bytes(std::string_view a, std::string_view b) {
-    return equal_ignoring_ascii_case(a, b);
-}
-
 // Appends one label to `wire`, enforcing the per-label and whole-name limits.
 Result<void, DnsError> append_label(std::string& wire, std::string_view label) {
     if (label.empty()) {
@@ -244,7 +236,7 @@ bool Name::is_subdomain_of(const Name& parent) const {
     for (std::size_t i = 0; i < mine - theirs; ++i) {
         pos += 1 + std::size_t{static_cast<unsigned char>(wire_[pos])};
     }
-    return iequal_bytes(std::string_view(wire_).substr(pos), parent.wire_);
+    return equal_ignoring_ascii_case(std::string_view(wire_).substr(pos), parent.wire_);
 }
 
 Name Name::parent() const {
@@ -275,14 +267,14 @@ std::size_t Name::hash() const {
     // FNV-1a over the case-folded wire form.
     std::uint64_t h = 14695981039346656037ULL;
     for (const char c : wire_) {
-        h ^= static_cast<unsigned char>(fold(c));
+        h ^= static_cast<unsigned char>(fold_ascii_case(c));
         h *= 1099511628211ULL;
     }
     return static_cast<std::size_t>(h);
 }
 
 bool operator==(const Name& a, const Name& b) {
-    return iequal_bytes(a.wire_, b.wire_);
+    return equal_ignoring_ascii_case(a.wire_, b.wire_);
 }
 
 }  // namespace nfv::net::dns

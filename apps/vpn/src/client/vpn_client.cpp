@@ -143,6 +143,14 @@ session::Now VpnClient::now() {
 }
 
 void VpnClient::start() {
+    // Said once here, not on every reconnect: `local HOST` binds the UDP socket only.
+    const bool any_tcp = std::any_of(
+        config_.client.remotes.begin(), config_.client.remotes.end(), [this](const auto& remote) {
+            return remote.protocol.value_or(config_.protocol).transport == config::Transport::kTcp;
+        });
+    if (any_tcp && !config_.locals.empty() && !config_.client.nobind) {
+        log_.warn("local: the source address is not bound for TCP connections (UDP only)");
+    }
     connect();
 }
 
@@ -173,9 +181,6 @@ void VpnClient::connect() {
         callbacks.on_error = [this](const platform::io::IoError& error) {
             restart("TCP: " + error.message());
         };
-        if (!config_.locals.empty() && !config_.client.nobind) {
-            log_.warn("local: the source address is not bound for TCP connections (UDP only)");
-        }
         auto stream = platform::io::TcpStream::connect(loop_, *server_, std::move(callbacks));
         if (!stream) {
             log_.warn("TCP connect failed", {{"error", stream.error().message()}});
