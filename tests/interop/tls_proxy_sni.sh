@@ -2,11 +2,12 @@
 # nfv-tls-proxy against real peers in network namespaces (subnet 10.44.0.0/24):
 #   cli (10.44.0.2) --veth-- proxy (10.44.0.1 | 10.44.0.129) --veth-- be (10.44.0.130)
 # Backends in `be`: a real nginx (plain HTTP on :8080, `listen ... proxy_protocol` on :8081), a
-# socat echo (:7007) and a socat that records the raw bytes it receives (:7008).
+# socat echo (:7007) and socats that record the raw bytes they receive (:7008, :7009).
 # Proves: curl with SNI a.test reaches nginx (ALPN http/1.1 seen by curl); openssl s_client with
 # SNI x.b.test reaches the echo backend and gets its bytes back, ALPN h2 negotiated; an unknown
 # SNI gets the alert unrecognized_name (112); PROXY v2 arrives at nginx (its $proxy_protocol_addr
-# is the client's address) and carries the ALPN and SNI TLVs (raw capture); a dead backend on an
+# is the client's address) and carries the ALPN, SNI and SSL TLVs (raw capture, also with a
+# client certificate: its common name and verification); a dead backend on an
 # http route answers 502; a client_ca route serves only clients with a trusted certificate;
 # the plain listener redirects to https; --check-config names a missing
 # or expired certificate and exits 1; SIGHUP adds a route without dropping an established
@@ -88,10 +89,13 @@ NGINX
 nfv_spawn "$be" nginx nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
 nfv_spawn "$be" echo socat TCP-LISTEN:7007,bind=10.44.0.130,reuseaddr,fork EXEC:cat
 nfv_spawn "$be" raw socat -u TCP-LISTEN:7008,bind=10.44.0.130,reuseaddr OPEN:"$T/raw.bin",creat,trunc
+nfv_spawn "$be" rawmtls socat -u TCP-LISTEN:7009,bind=10.44.0.130,reuseaddr \
+  OPEN:"$T/raw-mtls.bin",creat,trunc
 nfv_wait_for_tcp_port "$be" 8080 10
 nfv_wait_for_tcp_port "$be" 8081 10
 nfv_wait_for_tcp_port "$be" 7007 10
 nfv_wait_for_tcp_port "$be" 7008 10
+nfv_wait_for_tcp_port "$be" 7009 10
 
 # --- proxy config -----------------------------------------------------------------------------
 write_config() { # $1 = extra route JSON ("" or ', {...}')
@@ -110,6 +114,8 @@ write_config() { # $1 = extra route JSON ("" or ', {...}')
     {"name": "pp", "sni": ["pp.test"], "backends": ["10.44.0.130:8081"], "proxy_protocol": "v2"},
     {"name": "raw", "sni": ["raw.b.test"], "backends": ["10.44.0.130:7008"], "proxy_protocol": "v2",
      "alpn": ["h2"]},
+    {"name": "rawmtls", "sni": ["mtls.b.test"], "backends": ["10.44.0.130:7009"],
+     "proxy_protocol": "v2", "client_ca": "clientca.pem"},
     {"name": "down", "sni": ["down.test"], "backends": ["10.44.0.130:9"], "http": true},
     {"name": "mtls", "sni": ["mtls.test"], "backends": ["10.44.0.130:8080"], "client_ca": "clientca.pem"}$1
   ],
@@ -171,16 +177,33 @@ nfv_expect_eq "pp:10.44.0.2" "$pp" "nginx (listen proxy_protocol) sees the clien
 nfv_wait_until 5 "nginx access log line" grep -q "^10.44.0.2 10.44.0.129 " "$T/nginx/access.log"
 nfv_log "ok: nginx logged \$proxy_protocol_addr=10.44.0.2 from peer 10.44.0.129"
 
-# PROXY v2 TLVs (ALPN, authority) in a raw capture
+# PROXY v2 TLVs (ALPN, authority, SSL) in a raw capture (socat records what arrives: no
+# Debian package reads PP2_TYPE_SSL back; nginx 1.22 has no TLV variables)
 (printf 'payload'; sleep 1) | nfv_in "$cli" timeout 3 openssl s_client -connect 10.44.0.1:443 \
   -servername raw.b.test -alpn h2 -quiet >/dev/null 2>&1 || true
 nfv_wait_until 5 "raw capture" test -s "$T/raw.bin"
 hex=$(xxd -p "$T/raw.bin" | tr -d '\n')
-# signature, v2 PROXY, TCP4, length 12+5+13=30 (0x001e), 10.44.0.2 -> 10.44.0.1, ports
-nfv_expect_match "^0d0a0d0a000d0a515549540a2111001e0a2c00020a2c0001" "$hex" "PROXY v2 header layout"
+# signature, v2 PROXY, TCP4, length, 10.44.0.2 -> 10.44.0.1, ports
+nfv_expect_match "^0d0a0d0a000d0a515549540a2111....0a2c00020a2c0001" "$hex" "PROXY v2 header layout"
+# the length field counts everything after the 16-byte header up to the 7 payload bytes
+nfv_expect_eq $(($(stat -c %s "$T/raw.bin") - 16 - 7)) $((16#${hex:28:4})) "PROXY v2 length field"
 nfv_expect_match "01000268320200" "$hex" "PROXY v2 ALPN TLV (0x01, \"h2\")"
 nfv_expect_match "02000a7261772e622e74657374" "$hex" "PROXY v2 authority TLV (0x02, \"raw.b.test\")"
+# PP2_TYPE_SSL: client = SSL only, verify = 1 (no certificate), version "TLSv1.3", then the
+# cipher (0x23, "TLS_...")
+nfv_expect_match "2000..0100000001210007544c5376312e332300..544c535f" "$hex" \
+  "PROXY v2 SSL TLV (0x20: TLS, no client certificate, TLSv1.3, cipher)"
 nfv_expect_match "7061796c6f6164$" "$hex" "payload follows the header"
+
+# The same with a verified client certificate: client = SSL|CERT_CONN|CERT_SESS, verify = 0,
+# and its common name "client" (0x22)
+(printf 'payload'; sleep 1) | nfv_in "$cli" timeout 3 openssl s_client -connect 10.44.0.1:443 \
+  -servername mtls.b.test -cert "$T/client.pem" -key "$T/client.key" -quiet >/dev/null 2>&1 || true
+nfv_wait_until 5 "raw capture (client certificate)" test -s "$T/raw-mtls.bin"
+hex=$(xxd -p "$T/raw-mtls.bin" | tr -d '\n')
+nfv_expect_match "2000..0700000000210007544c5376312e33220006636c69656e742300..544c535f" "$hex" \
+  "PROXY v2 SSL TLV with the verified client certificate's common name"
+nfv_expect_match "7061796c6f6164$" "$hex" "payload follows the header (client certificate)"
 
 # dead backend on an http route -> 502
 code=$(nfv_in "$cli" curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \

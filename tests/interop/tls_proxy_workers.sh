@@ -9,6 +9,8 @@
 # With "user": "nobody" (nginx's `user`), the master and both workers run as nobody once the
 # sockets are bound, the workers keeping only CAP_NET_BIND_SERVICE, and the reload still reads
 # the configuration and certificate as nobody.
+# A worker killed with SIGKILL is replaced by a new one that serves (and rebinds the metrics
+# endpoint); a sixth crash within a minute makes the master give up with exit code 1.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
 nfv_require_root_netns
 nfv_require_cmd nginx curl openssl
@@ -131,9 +133,55 @@ for i in $(seq 1 12); do
 done
 nfv_log "ok: the route added by SIGHUP answers on every worker (12 requests)"
 
+# A worker killed by a signal is started again by the master (as nginx does): kill -9 the one
+# that owns the metrics endpoint; a new worker (as nobody, CAP_NET_BIND_SERVICE only) takes its
+# place, binds 443 and the metrics endpoint again, and both serve.
+victim=$(nfv_in "$px" ss -Hltnp 'sport = :9100' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+[ -n "$victim" ] || nfv_fail "no process owns the metrics listener"
+kill -KILL "$victim"
+nfv_wait_until 10 "a new worker in place of $victim" \
+  bash -c "[ \$(pgrep -P $proxy_pid | grep -vxc $victim) -eq 2 ]"
+nfv_wait_until 10 "two workers listening again" \
+  bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+nfv_wait_for_tcp_port "$px" 9100 10
+grep -q "worker restarted" "$(nfv_logfile proxy)" || nfv_fail "the master logged no restart"
+for pid in $(pgrep -P "$proxy_pid"); do
+  nfv_expect_eq "$nobody_uid" "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" "worker $pid uid"
+  nfv_expect_eq 0000000000000400 "$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status")" \
+    "worker $pid effective capabilities after the restart"
+done
+for i in $(seq 1 12); do
+  body=$(get w.test)
+  [ "$body" = hello ] || nfv_fail "request $i after a worker restart: $body"
+done
+metrics=$(nfv_in "$cli" curl -sS --max-time 10 http://10.49.0.1:9100/metrics)
+grep -q "^tls_proxy_route_connections_total" <<<"$metrics" || nfv_fail "the restarted worker serves no metrics: $metrics"
+nfv_log "ok: worker $victim killed with SIGKILL was replaced; 12 requests and metrics served"
+
 kill -TERM "$proxy_pid"
 nfv_wait_until 15 "master exit" bash -c "! kill -0 $proxy_pid 2>/dev/null"
 rc=0; wait "$proxy_pid" || rc=$?
 nfv_expect_eq 0 "$rc" "master exit code after SIGTERM"
 nfv_expect_eq 0 "$(nfv_in "$px" ss -Hltn 'sport = :443' | wc -l)" "listeners left after SIGTERM"
+
+# The restart budget: workers that keep dying (5 restarts within a minute) make the master give
+# up, stop the rest and exit 1, leaving the restart to the service manager.
+nfv_spawn "$px" proxy2 "$proxy_bin" --config "$T/proxy.json"
+proxy_pid=$NFV_LAST_PID
+nfv_wait_until 10 "two workers listening" \
+  bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+for round in 1 2 3 4 5 6; do
+  victim=$(pgrep -P "$proxy_pid" | head -1)
+  [ -n "$victim" ] || nfv_fail "round $round: no worker to kill"
+  kill -KILL "$victim"
+  [ "$round" -eq 6 ] && break
+  nfv_wait_until 10 "round $round: a new worker in place of $victim" \
+    bash -c "[ \$(pgrep -P $proxy_pid | grep -vxc $victim) -eq 2 ]"
+done
+nfv_wait_until 15 "master gives up" bash -c "! kill -0 $proxy_pid 2>/dev/null"
+rc=0; wait "$proxy_pid" || rc=$?
+nfv_expect_eq 1 "$rc" "master exit code after the sixth crash within a minute"
+grep -q "workers keep dying; giving up" "$(nfv_logfile proxy2)" || nfv_fail "no give-up message"
+nfv_expect_eq 0 "$(nfv_in "$px" ss -Hltn 'sport = :443' | wc -l)" "listeners left after giving up"
+nfv_log "ok: five restarts, then the sixth crash stops the proxy with exit code 1"
 nfv_log "PASS"

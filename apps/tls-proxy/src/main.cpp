@@ -119,8 +119,8 @@ std::array<std::byte, nfv::tls_proxy::TicketKeys::kMaterialSize> ticket_material
     return out;
 }
 
-// nginx's `user`: once the sockets are bound, switch to the configured user, keeping only
-// CAP_NET_BIND_SERVICE (a reload may listen on a new port below 1024). No user: no change.
+// nginx's `user`: once the configuration is loaded, switch to the configured user, keeping only
+// CAP_NET_BIND_SERVICE (to bind ports below 1024 now and on reload). No user: no change.
 // A process started without root keeps its user (apply_user_option): a note to log.
 nfv::Result<std::optional<std::string>, std::string> drop_to_configured_user(
     const nfv::tls_proxy::Config& config) {
@@ -181,16 +181,20 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
     nfv::tls_proxy::ProxyOptions options;
     options.reuse_port = shared;
     options.serve_metrics = worker == 0;
-    auto proxy = nfv::tls_proxy::Proxy::start(**loop, logger, metrics, snapshot, options);
-    if (!proxy) {
-        logger.error("cannot start", {{"error", proxy.error()}});
-        return 1;
-    }
+    // Drop to the configured user before binding (certificates and keys were read above, as
+    // the starting user): the listeners then belong to that user, and Linux lets a process
+    // join an SO_REUSEPORT group only with the effective uid of the sockets already in it, so
+    // a worker the master restarts (as that user) can bind beside the running ones.
     if (auto dropped = drop_to_configured_user(snapshot->config()); !dropped) {
         logger.error("cannot drop privileges", {{"error", dropped.error()}});
         return 1;
     } else if (*dropped) {
         logger.warn(**dropped);
+    }
+    auto proxy = nfv::tls_proxy::Proxy::start(**loop, logger, metrics, snapshot, options);
+    if (!proxy) {
+        logger.error("cannot start", {{"error", proxy.error()}});
+        return 1;
     }
     bool stopping = false;
     auto signals = nfv::platform::io::SignalWatcher::create(
@@ -236,11 +240,32 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
     return 0;
 }
 
+// Starts worker `index` in a child process; returns its pid, or -1 (errno) if fork failed.
+// The child closes every descriptor it inherited beyond stdin/stdout/stderr (a restarted worker
+// would otherwise hold the master's event loop), then loads and binds everything itself.
+pid_t start_worker(const std::string& config_path, std::size_t index, const TicketSecret& secret) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        (void)::close_range(3, ~0U, 0);
+        const int code = run_worker(config_path, index, true, secret);
+        std::fflush(nullptr);
+        ::_exit(code);
+    }
+    return pid;
+}
+
+// How often a crashing worker is started again (nginx restarts one that died of a signal): at
+// most kMaxRestarts restarts within kRestartWindow, then the master gives up (stops the others,
+// exits 1) and leaves it to the service manager.
+constexpr std::size_t kMaxRestarts = 5;
+constexpr auto kRestartWindow = std::chrono::seconds(60);
+
 // The master of `workers` worker processes (like nginx's): it forks them (each loads the
 // configuration and binds the listeners with SO_REUSEPORT), passes SIGHUP, SIGUSR1, SIGTERM and
-// SIGINT on to them, and exits once they all have. A worker that exits on its own (a crash, a
-// configuration that no longer loads) stops the others and the master exits 1, leaving the
-// restart to the service manager.
+// SIGINT on to them, and exits once they all have. A worker killed by a signal (a crash, the
+// OOM killer, kill -9) is started again in its place, within the restart budget above. A worker
+// that exits on its own (a configuration that no longer loads, a fatal error it reported) stops
+// the others and the master exits 1, leaving the restart to the service manager.
 int run_master(const std::string& config_path, const nfv::tls_proxy::Config& config,
                std::size_t workers, const TicketSecret& secret) {
     nfv::platform::SystemClock clock;
@@ -254,45 +279,44 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
         sigaddset(&set, signal_number);
     }
     ::sigprocmask(SIG_BLOCK, &set, nullptr);
-    std::vector<pid_t> pids;
+    struct Worker {
+        pid_t pid;
+        std::size_t index;  // run_worker's `worker` (0 serves the metrics endpoint)
+    };
+    std::vector<Worker> running;
+    const auto signal_all = [&running](int signal_number) {
+        for (const Worker& w : running) {
+            ::kill(w.pid, signal_number);
+        }
+    };
     for (std::size_t i = 0; i < workers; ++i) {
-        const pid_t pid = ::fork();
+        const pid_t pid = start_worker(config_path, i, secret);
         if (pid < 0) {
             logger.error("cannot start a worker", {{"error", std::strerror(errno)}});
-            for (const pid_t p : pids) {
-                ::kill(p, SIGTERM);
-            }
+            signal_all(SIGTERM);
             return 1;
         }
-        if (pid == 0) {
-            const int code = run_worker(config_path, i, true, secret);
-            std::fflush(nullptr);
-            ::_exit(code);
-        }
-        pids.push_back(pid);
+        running.push_back({pid, i});
     }
-    // The master only signals and reaps its workers: it drops to the same user (which may
-    // still signal them).
+    // The master only signals, reaps and restarts its workers: it drops to the same user (which
+    // may still signal them, and whose restarted workers keep CAP_NET_BIND_SERVICE).
     if (auto dropped = drop_to_configured_user(config); !dropped) {
         logger.error("cannot drop privileges", {{"error", dropped.error()}});
-        for (const pid_t p : pids) {
-            ::kill(p, SIGTERM);
-        }
+        signal_all(SIGTERM);
         return 1;
     }  // a note (started without root) was logged by the workers
     auto loop = nfv::platform::io::EventLoop::create(clock);
     if (!loop) {
         logger.error("cannot create the event loop", {{"error", loop.error().message()}});
-        for (const pid_t p : pids) {
-            ::kill(p, SIGTERM);
-        }
+        signal_all(SIGTERM);
         return 1;
     }
     bool stopping = false;
     int exit_code = 0;
-    const auto signal_all = [&pids](int signal_number) {
-        for (const pid_t p : pids) {
-            ::kill(p, signal_number);
+    const auto stop_all = [&] {
+        if (!stopping) {
+            stopping = true;
+            signal_all(SIGTERM);
         }
     };
     auto signals = nfv::platform::io::SignalWatcher::create(
@@ -302,9 +326,8 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
                 return;
             }
             if (!stopping) {
-                stopping = true;
-                logger.info("stopping", {{"workers", pids.size()}});
-                signal_all(SIGTERM);
+                logger.info("stopping", {{"workers", running.size()}});
+                stop_all();
             }
         });
     if (!signals) {
@@ -312,24 +335,55 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
         signal_all(SIGTERM);
         return 1;
     }
+    std::vector<nfv::platform::Instant> restarts;  // within the last kRestartWindow
+    // A worker that died: start it again if it was killed by a signal and the budget allows.
+    const auto restart = [&](std::size_t index, int status) {
+        const auto now = (*loop)->now();
+        std::erase_if(restarts, [&](auto at) { return now - at >= kRestartWindow; });
+        if (!WIFSIGNALED(status) || restarts.size() >= kMaxRestarts) {
+            logger.error(
+                WIFSIGNALED(status) ? "workers keep dying; giving up" : "worker exited; stopping",
+                {{"worker", index}, {"restarts", restarts.size()}});
+            return false;
+        }
+        const pid_t pid = start_worker(config_path, index, secret);
+        if (pid < 0) {
+            logger.error("cannot restart a worker", {{"error", std::strerror(errno)}});
+            return false;
+        }
+        restarts.push_back(now);
+        running.push_back({pid, index});
+        logger.warn("worker restarted",
+                    {{"worker", index}, {"pid", static_cast<std::int64_t>(pid)}});
+        return true;
+    };
     // Reap workers (bounded poll; SIGCHLD is not among the watched signals).
     std::function<void()> reap = [&] {
         int status = 0;
         pid_t pid = 0;
         while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
-            std::erase(pids, pid);
+            const auto it = std::ranges::find(running, pid, &Worker::pid);
+            if (it == running.end()) {
+                continue;
+            }
+            const std::size_t index = it->index;
+            running.erase(it);
             const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-            if (!stopping || !clean) {
-                logger.error("worker exited", {{"pid", static_cast<std::int64_t>(pid)},
-                                               {"status", static_cast<std::int64_t>(status)}});
+            if (stopping && clean) {
+                continue;
+            }
+            logger.error(
+                "worker exited",
+                {{"worker", index},
+                 {"pid", static_cast<std::int64_t>(pid)},
+                 {"status", static_cast<std::int64_t>(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+                                                                          : WEXITSTATUS(status))}});
+            if (stopping || !restart(index, status)) {
                 exit_code = 1;
-                if (!stopping) {
-                    stopping = true;
-                    signal_all(SIGTERM);
-                }
+                stop_all();
             }
         }
-        if (pids.empty()) {
+        if (running.empty()) {
             (*loop)->stop();
             return;
         }

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <utility>
 
 namespace nfv::tls_proxy {
@@ -39,6 +41,43 @@ void put_octets(std::vector<std::byte>& out, const std::array<std::uint8_t, N>& 
     }
 }
 
+// Appends TLV (type, length, value) unless the value is empty or the 16-bit length that counts
+// `out` from offset `counted_from` on could not hold it.
+void put_tlv(std::vector<std::byte>& out, std::size_t counted_from, std::uint8_t type,
+             std::span<const std::byte> value) {
+    if (value.empty() || out.size() - counted_from + 3 + value.size() > 0xffffU) {
+        return;
+    }
+    out.push_back(static_cast<std::byte>(type));
+    put_u16(out, static_cast<std::uint16_t>(value.size()));
+    out.insert(out.end(), value.begin(), value.end());
+}
+
+void put_tlv(std::vector<std::byte>& out, std::size_t counted_from, std::uint8_t type,
+             std::string_view value) {
+    put_tlv(out, counted_from, type, std::as_bytes(std::span(value)));
+}
+
+// PP2_TYPE_SSL (§2.2.5): client flags, verify, then the version, CN and cipher sub-TLVs.
+void put_ssl_tlv(std::vector<std::byte>& out, const ProxyTlsInfo& tls) {
+    std::vector<std::byte> value;
+    std::uint8_t client = kPp2ClientSsl;
+    if (tls.certificate_on_connection) {
+        client |= kPp2ClientCertConn;
+    }
+    if (tls.certificate_in_session) {
+        client |= kPp2ClientCertSess;
+    }
+    value.push_back(static_cast<std::byte>(client));
+    const std::uint32_t verify = tls.certificate_verified ? 0U : 1U;
+    put_u16(value, static_cast<std::uint16_t>(verify >> 16U));
+    put_u16(value, static_cast<std::uint16_t>(verify & 0xffffU));
+    put_tlv(value, 0, kPp2SubtypeSslVersion, tls.version);
+    put_tlv(value, 0, kPp2SubtypeSslCn, tls.common_name);
+    put_tlv(value, 0, kPp2SubtypeSslCipher, tls.cipher);
+    put_tlv(out, kProxyV2HeaderSize, kPp2TypeSsl, value);
+}
+
 }  // namespace
 
 std::string encode_proxy_v1(const ProxyHeaderInfo& info) {
@@ -72,18 +111,11 @@ std::vector<std::byte> encode_proxy_v2(const ProxyHeaderInfo& info) {
     }
     put_u16(out, info.source_port);
     put_u16(out, info.destination_port);
-    const auto put_tlv = [&out](std::uint8_t type, const std::string& value) {
-        if (value.empty() || out.size() - kProxyV2HeaderSize + 3 + value.size() > 0xffffU) {
-            return;
-        }
-        out.push_back(static_cast<std::byte>(type));
-        put_u16(out, static_cast<std::uint16_t>(value.size()));
-        for (const char c : value) {
-            out.push_back(static_cast<std::byte>(c));
-        }
-    };
-    put_tlv(kPp2TypeAlpn, info.alpn);
-    put_tlv(kPp2TypeAuthority, info.authority);
+    put_tlv(out, kProxyV2HeaderSize, kPp2TypeAlpn, info.alpn);
+    put_tlv(out, kProxyV2HeaderSize, kPp2TypeAuthority, info.authority);
+    if (info.tls) {
+        put_ssl_tlv(out, *info.tls);
+    }
     const auto length = static_cast<std::uint16_t>(out.size() - kProxyV2HeaderSize);
     out[14] = static_cast<std::byte>(length >> 8U);
     out[15] = static_cast<std::byte>(length & 0xffU);

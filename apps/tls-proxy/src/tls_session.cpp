@@ -1,6 +1,7 @@
 #include "tls_session.hpp"
 
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 namespace nfv::tls_proxy {
 namespace {
@@ -13,6 +14,23 @@ std::string take_openssl_reason() {
     }
     const char* reason = ERR_reason_error_string(code);
     return reason != nullptr ? reason : "TLS error";
+}
+
+// The first common name (OID 2.5.4.3) of `name` as UTF-8; empty if it has none.
+std::string common_name(const X509_NAME* name) {
+    const int index = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+    if (index < 0) {
+        return {};
+    }
+    unsigned char* utf8 = nullptr;
+    const int length =
+        ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index)));
+    if (length < 0) {
+        return {};
+    }
+    std::string out(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+    OPENSSL_free(utf8);
+    return out;
 }
 
 }  // namespace
@@ -103,6 +121,12 @@ void TlsSession::advance_handshake() {
         info_.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
         info_.version = SSL_get_version(ssl_);
         info_.resumed = SSL_session_reused(ssl_) == 1;
+        info_.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl_));
+        if (const X509* peer = SSL_get0_peer_certificate(ssl_); peer != nullptr) {
+            info_.client_certificate = true;
+            info_.client_certificate_verified = SSL_get_verify_result(ssl_) == X509_V_OK;
+            info_.client_common_name = common_name(X509_get_subject_name(peer));
+        }
         push_event(TlsEventKind::kHandshakeDone);
         return;
     }

@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include <openssl/ssl.h>
 
@@ -36,8 +37,14 @@ struct HandshakeInfo {
     std::string server_name;  // SNI as sent (empty: none)
     std::string alpn;         // chosen protocol (empty: none)
     std::string version;      // "TLSv1.3" or "TLSv1.2"
+    std::string_view cipher;  // OpenSSL's name of the cipher suite (a static string)
     std::size_t route = 0;    // index into TlsContext::config().routes
     bool resumed = false;     // session resumption (ticket)
+    // The client certificate (routes with client_ca; a resumed session keeps the one of its
+    // full handshake): whether there is one, whether it verified, its subject's common name.
+    bool client_certificate = false;
+    bool client_certificate_verified = false;
+    std::string client_common_name;
 };
 
 enum class TlsEventKind : std::uint8_t {

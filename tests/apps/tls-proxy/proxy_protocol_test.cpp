@@ -84,6 +84,56 @@ TEST(ProxyV2, TlvsCarryAlpnAndAuthority) {
     EXPECT_EQ(tlvs, expected);
 }
 
+TEST(ProxyV2, SslTlvWithoutClientCertificate) {
+    ProxyHeaderInfo info = v4_info();
+    info.tls = ProxyTlsInfo{};
+    info.tls->version = "TLSv1.3";
+    info.tls->cipher = "TLS_AES_128_GCM_SHA256";
+    const auto out = bytes(encode_proxy_v2(info));
+    const std::vector<std::uint8_t> tlv(out.begin() + 28, out.end());
+    // type 0x20, length 5 + (3 + 7) + (3 + 22) = 40
+    std::vector<std::uint8_t> expected = {0x20, 0x00, 40, 0x01, 0x00, 0x00, 0x00, 0x01};
+    const auto append = [&expected](std::uint8_t type, const std::string& text) {
+        expected.push_back(type);
+        expected.push_back(0);
+        expected.push_back(static_cast<std::uint8_t>(text.size()));
+        expected.insert(expected.end(), text.begin(), text.end());
+    };
+    append(0x21, "TLSv1.3");
+    append(0x23, "TLS_AES_128_GCM_SHA256");
+    EXPECT_EQ(tlv, expected);
+    EXPECT_EQ(out[15], 12 + 43);
+}
+
+TEST(ProxyV2, SslTlvWithVerifiedClientCertificate) {
+    ProxyHeaderInfo info = v4_info();
+    info.alpn = "h2";
+    info.tls = ProxyTlsInfo{.version = "TLSv1.3",
+                            .cipher = "C",
+                            .certificate_on_connection = true,
+                            .certificate_in_session = true,
+                            .certificate_verified = true,
+                            .common_name = "client.test"};
+    const auto out = bytes(encode_proxy_v2(info));
+    const std::vector<std::uint8_t> tlv(out.begin() + 28 + 5, out.end());
+    std::vector<std::uint8_t> expected = {0x20, 0x00, 5 + 10 + 14 + 4,
+                                          0x07, 0,    0,
+                                          0,    0,    0x21,
+                                          0x00, 7,    'T',
+                                          'L',  'S',  'v',
+                                          '1',  '.',  '3',
+                                          0x22, 0x00, 11};
+    for (const char c : std::string("client.test")) {
+        expected.push_back(static_cast<std::uint8_t>(c));
+    }
+    expected.insert(expected.end(), {0x23, 0x00, 1, 'C'});
+    EXPECT_EQ(tlv, expected);
+    // A resumed session: the certificate belongs to the session, not this connection.
+    info.tls->certificate_on_connection = false;
+    const auto resumed = bytes(encode_proxy_v2(info));
+    EXPECT_EQ(resumed[28 + 5 + 3], 0x05);
+}
+
 TEST(ProxyV2, Ipv6HeaderCarries36AddressBytes) {
     ProxyHeaderInfo info;
     info.source = *net::IpAddress::parse("2001:db8::1");

@@ -421,6 +421,7 @@ struct Attempt {
     bool resumed = false;
     int alert = -1;
     SSL_SESSION* session = nullptr;
+    HandshakeInfo info;  // the server's, when established
 };
 Attempt attempt(const Fixture& f, const std::string& sni, SSL_SESSION* resume,
                 const test::PemPair* cert) {
@@ -437,6 +438,9 @@ Attempt attempt(const Fixture& f, const std::string& sni, SSL_SESSION* resume,
     Attempt out;
     out.established = client.established() && server->state() == TlsState::kEstablished;
     out.resumed = out.established && server->info().resumed;
+    if (out.established) {
+        out.info = server->info();
+    }
     out.alert = client.alert_received;
     out.session = client.session;
     client.session = nullptr;
@@ -455,10 +459,24 @@ TEST(TlsSession, RouteWithClientCaRequiresAVerifiedClientCertificate) {
     EXPECT_NE(untrusted.alert, -1);
     const Attempt trusted = attempt(f, "c.test", nullptr, &f.client_cert);
     EXPECT_TRUE(trusted.established);
+    // What the PROXY v2 SSL TLV reports: the certificate, its verification and common name.
+    EXPECT_TRUE(trusted.info.client_certificate);
+    EXPECT_TRUE(trusted.info.client_certificate_verified);
+    EXPECT_EQ(trusted.info.client_common_name, "client.test");
+    EXPECT_EQ(trusted.info.version, "TLSv1.3");
+    EXPECT_TRUE(trusted.info.cipher.starts_with("TLS_")) << trusted.info.cipher;
+    // A resumed session still carries the certificate of its full handshake.
+    const Attempt again = attempt(f, "c.test", trusted.session, nullptr);
+    EXPECT_TRUE(again.resumed);
+    EXPECT_TRUE(again.info.client_certificate);
+    EXPECT_EQ(again.info.client_common_name, "client.test");
     SSL_SESSION_free(trusted.session);
+    SSL_SESSION_free(again.session);
     // Routes without client_ca do not ask.
     const Attempt other = attempt(f, "a.test", nullptr, nullptr);
     EXPECT_TRUE(other.established);
+    EXPECT_FALSE(other.info.client_certificate);
+    EXPECT_TRUE(other.info.client_common_name.empty());
     SSL_SESSION_free(other.session);
 }
 

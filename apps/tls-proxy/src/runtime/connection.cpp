@@ -274,8 +274,17 @@ void Connection::connect_backend() {
         info.source_port = peer_.port();
         info.destination = ip_of(local_);
         info.destination_port = local_.port();
-        info.alpn = session_->info().alpn;
-        info.authority = session_->info().server_name;
+        const HandshakeInfo& tls = session_->info();
+        info.alpn = tls.alpn;
+        info.authority = tls.server_name;
+        info.tls = ProxyTlsInfo{
+            .version = tls.version,
+            .cipher = std::string(tls.cipher),
+            .certificate_on_connection = tls.client_certificate && !tls.resumed,
+            .certificate_in_session = tls.client_certificate,
+            .certificate_verified = tls.client_certificate && tls.client_certificate_verified,
+            .common_name = tls.client_common_name,
+        };
         bool ok = false;
         if (config.proxy_protocol == ProxyProtocol::kV1) {
             const std::string line = encode_proxy_v1(info);
