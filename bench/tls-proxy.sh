@@ -9,8 +9,12 @@
 # the SAME ECDSA P-256 certificate, TLS 1.2-1.3, proxying to the same backend. wrk runs in `cli`.
 # Metrics, each the median of NFV_BENCH_REPEAT runs of NFV_BENCH_SECONDS (wrk -t2):
 #   keep-alive req/s     GET /small over 50 kept-alive connections
-#   handshakes/s         GET /small with `Connection: close` (the backend closes; every request
-#                        is a new TCP connection and a full TLS handshake, no resumption)
+#   new conns/s          GET /small with `Connection: close` (the backend closes; every request
+#                        is a new TCP connection and TLS handshake; wrk keeps the SSL object and
+#                        resumes with the session ticket it got last, as browsers do)
+#   full handshakes/s    the same against a second listener of each with session tickets off
+#                        (nginx `ssl_session_tickets off`, ours "session_tickets": {"enabled":
+#                        false}, a second nfv-tls-proxy process): every handshake is a full one
 #   4MiB body MB/s       GET /big over 8 connections (wrk Transfer/sec)
 #   idle conn memory     RSS growth (all processes, masters and workers, of each) with
 #                        NFV_BENCH_IDLE idle TLS connections (handshake done, then silence),
@@ -92,6 +96,14 @@ stream {
     ssl_protocols TLSv1.2 TLSv1.3;
     proxy_pass 10.47.0.130:8080;
   }
+  server {
+    listen 10.47.0.1:8444 ssl backlog=4096;
+    ssl_certificate $T/bench.pem;
+    ssl_certificate_key $T/bench.key;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_tickets off;
+    proxy_pass 10.47.0.130:8080;
+  }
 }
 EOF
 } >"$T/front/nginx.conf"
@@ -107,15 +119,24 @@ cat >"$T/proxy.json" <<EOF
 }
 EOF
 
+# The same on :444 without session tickets (the full-handshake metric).
+sed -e 's/10.47.0.1:443/10.47.0.1:444/' \
+  -e 's/"log_level"/"session_tickets": {"enabled": false},\n  "log_level"/' \
+  "$T/proxy.json" >"$T/proxy-full.json"
+
 nfv_spawn "$be" backend nginx -c "$T/backend/nginx.conf" -g 'daemon off;'
 nfv_spawn "$px" nginx nginx -c "$T/front/nginx.conf" -g 'daemon off;'
 ref_pid=$NFV_LAST_PID
 nfv_spawn "$px" ours "$ours" --config "$T/proxy.json"
 our_pid=$NFV_LAST_PID
+nfv_spawn "$px" ours-full "$ours" --config "$T/proxy-full.json"
 nfv_wait_for_tcp_port "$be" 8080 10
+nfv_wait_for_tcp_port "$px" 8444 10
+nfv_wait_for_tcp_port "$px" 444 10
 nfv_wait_for_tcp_port "$px" 8443 10
 nfv_wait_for_tcp_port "$px" 443 10
-for url in https://10.47.0.1:8443/small https://10.47.0.1:443/small; do
+for url in https://10.47.0.1:8443/small https://10.47.0.1:443/small https://10.47.0.1:8444/small \
+  https://10.47.0.1:444/small; do
   body=$(nfv_in "$cli" curl -sSk --max-time 10 "$url")
   nfv_expect_eq "hello, bench" "$body" "$url answers through the proxy"
 done
@@ -155,9 +176,11 @@ for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
     [ "$who" = ours ] && port=443
     runs[$who-ka]+=" $(wrk_metric "$port" /small 50 rps)"
     runs[$who-hs]+=" $(wrk_metric "$port" /small 50 rps -H 'Connection: close')"
+    runs[$who-full]+=" $(wrk_metric "$((port + 1))" /small 50 rps -H 'Connection: close')"
     runs[$who-big]+=" $(wrk_metric "$port" /big 8 mbs)"
     nfv_log "round $round $who: keep-alive${runs[$who-ka]##* } req/s," \
-      "close${runs[$who-hs]##* } handshakes/s, big${runs[$who-big]##* } MB/s"
+      "close${runs[$who-hs]##* } conns/s, full${runs[$who-full]##* } handshakes/s," \
+      "big${runs[$who-big]##* } MB/s"
   done
 done
 
@@ -192,7 +215,8 @@ echo
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (shared machines vary)"
 bench_header
 bench_report "keep-alive req/s" "$(median "${runs[ours-ka]}")" "$(median "${runs[ref-ka]}")" req/s higher
-bench_report "handshakes/s" "$(median "${runs[ours-hs]}")" "$(median "${runs[ref-hs]}")" conn/s higher
+bench_report "new conns/s" "$(median "${runs[ours-hs]}")" "$(median "${runs[ref-hs]}")" conn/s higher
+bench_report "full handshakes/s" "$(median "${runs[ours-full]}")" "$(median "${runs[ref-full]}")" conn/s higher
 bench_report "4MiB body MB/s" "$(median "${runs[ours-big]}")" "$(median "${runs[ref-big]}")" MB/s higher
 bench_report "idle conn memory" "$our_idle" "$ref_idle" KiB/conn lower
 bench_report "rss after" "$(tree_rss_kib "$our_pid")" "$(tree_rss_kib "$ref_pid")" KiB lower

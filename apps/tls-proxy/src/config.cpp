@@ -392,6 +392,9 @@ Config parse_root(const json& root, std::string_view base_dir) {
     }
     if (const json* t = obj.get("session_tickets")) {
         ObjectReader tickets(*t, "/session_tickets");
+        if (const json* e = tickets.get("enabled")) {
+            config.session_tickets.enabled = as_bool(*e, tickets.path("enabled"));
+        }
         if (const json* r = tickets.get("rotation")) {
             config.session_tickets.rotation = as_seconds(*r, tickets.path("rotation"));
             if (config.session_tickets.rotation < std::chrono::seconds(1)) {

@@ -87,6 +87,7 @@ struct Timeouts {
 /// Session tickets (RFC 8446 §4.6.1, RFC 5077): the key that encrypts them is replaced every
 /// `rotation`; tickets stay valid for one to two periods (see TicketKeys).
 struct SessionTickets {
+    bool enabled = true;  // false: nginx's `ssl_session_tickets off` (no resumption)
     platform::Duration rotation = std::chrono::hours(1);
 };
 

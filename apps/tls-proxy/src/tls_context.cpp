@@ -207,7 +207,14 @@ SSL_TICKET_RETURN on_ticket_decrypted(SSL* ssl, SSL_SESSION* session, const unsi
         std::string_view(static_cast<const char*>(data), length) != context->route(*route).name) {
         return SSL_TICKET_RETURN_IGNORE_RENEW;
     }
-    return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE : SSL_TICKET_RETURN_USE_RENEW;
+    // TLS 1.3: a fresh ticket after every resumption, as OpenSSL's default does: clients use a
+    // ticket once (RFC 8446 §C.4; OpenSSL's client does not offer a used one again), so without
+    // it every other connection of a reconnecting client would be a full handshake. TLS 1.2
+    // keeps its ticket until the key that sealed it is rotated out (RFC 5077 §3.3).
+    if (status == SSL_TICKET_SUCCESS && SSL_version(ssl) != TLS1_3_VERSION) {
+        return SSL_TICKET_RETURN_USE;
+    }
+    return SSL_TICKET_RETURN_USE_RENEW;
 }
 
 // The client CAs of a route: a trust store and the names listed in CertificateRequest.
@@ -257,7 +264,8 @@ int on_alpn(SSL* ssl, const unsigned char** out, unsigned char* out_length,
     return SSL_TLSEXT_ERR_OK;
 }
 
-Result<SslCtxPtr, ConfigError> make_context(const std::string& what, const TlsPolicy& policy) {
+Result<SslCtxPtr, ConfigError> make_context(const std::string& what, const TlsPolicy& policy,
+                                            bool session_tickets) {
     SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     const auto failed = [&what]() {
         return Unexpected(ConfigError{what + ": cannot set up TLS: " + openssl_reason()});
@@ -292,6 +300,14 @@ Result<SslCtxPtr, ConfigError> make_context(const std::string& what, const TlsPo
     // Release the 34 KiB record buffers of idle connections.
     SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+    if (!session_tickets) {
+        // nginx's `ssl_session_tickets off`: no ticket in TLS 1.2 (RFC 5077) or 1.3, and with
+        // the session cache off, no resumption at all.
+        SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+        if (SSL_CTX_set_num_tickets(c, 0) != 1) {
+            return failed();
+        }
+    }
     return ctx;
 }
 
@@ -340,7 +356,7 @@ Result<std::shared_ptr<const TlsContext>, ConfigError> TlsContext::create(Config
         }
     }
     for (const auto& name : order) {
-        auto ctx = make_context(cfg.source, cfg.tls);
+        auto ctx = make_context(cfg.source, cfg.tls, cfg.session_tickets.enabled);
         if (!ctx) {
             return Unexpected(ctx.error());
         }

@@ -21,7 +21,7 @@ constexpr const char* kMinimal = R"({
   "default_route": "echo",
   "timeouts": {"handshake": 2.5, "idle": 60, "connect": 1},
   "limits": {"max_connections": 500},
-  "session_tickets": {"rotation": 7200},
+  "session_tickets": {"enabled": false, "rotation": 7200},
   "workers": "auto",
   "tls": {"min_version": "1.3", "ciphersuites": "TLS_AES_256_GCM_SHA384", "groups": ["X25519", "P-256"]},
   "metrics": {"address": "127.0.0.1:9100"},
@@ -67,6 +67,7 @@ TEST(Config, ParsesEveryField) {
     EXPECT_EQ(c.timeouts.idle, std::chrono::seconds(60));
     EXPECT_EQ(c.limits.max_connections, 500U);
     EXPECT_EQ(c.session_tickets.rotation, std::chrono::hours(2));
+    EXPECT_FALSE(c.session_tickets.enabled);
     EXPECT_EQ(c.workers, 0U);
     EXPECT_TRUE(c.tls.tls13_only);
     EXPECT_EQ(c.tls.ciphersuites, "TLS_AES_256_GCM_SHA384");

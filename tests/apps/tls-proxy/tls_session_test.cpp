@@ -26,7 +26,8 @@ struct Fixture {
     test::PemPair client_cert;  // trusted by route "c" (its client_ca file)
 
     explicit Fixture(bool with_default = false, bool with_rsa = false,
-                     bool with_client_auth = false, TicketKeys* tickets = nullptr) {
+                     bool with_client_auth = false, TicketKeys* tickets = nullptr,
+                     const std::string& extra_keys = "") {
         const auto a = test::make_certificate(test::KeyType::kEcdsaP256, {"a.test"});
         const auto b = test::make_certificate(test::KeyType::kEcdsaP256, {"*.b.test"});
         dir.write("a.pem", a.certificate);
@@ -57,7 +58,8 @@ struct Fixture {
                       "alpn": ["h2", "http/1.1"]},
                      {"name": "b", "sni": ["*.b.test"], "backends": ["127.0.0.1:2"]})" +
                                  client_auth_route + "]" +
-                                 (with_default ? R"(, "default_route": "b")" : "") + "}";
+                                 (with_default ? R"(, "default_route": "b")" : "") + extra_keys +
+                                 "}";
         auto config = parse_config(text, "test.json", dir.path());
         if (!config) {
             ADD_FAILURE() << config.error().message;
@@ -444,6 +446,9 @@ Attempt attempt(const Fixture& f, const std::string& sni, SSL_SESSION* resume,
     out.alert = client.alert_received;
     out.session = client.session;
     client.session = nullptr;
+    // A clean close (as wrk and curl do): OpenSSL marks the last session of a connection
+    // freed without close_notify as not resumable.
+    (void)SSL_shutdown(client.ssl);
     return out;
 }
 
@@ -510,6 +515,38 @@ void rotate(TicketKeys& keys, int seed) {
         material[i] = static_cast<std::byte>(static_cast<std::size_t>(seed) * 31U + i);
     }
     keys.rotate(platform::Instant{std::chrono::hours(seed)}, material);
+}
+
+// Clients use a TLS 1.3 ticket once (RFC 8446 §C.4): every resumption must hand out a fresh
+// one, or a reconnecting client (wrk, a browser) does a full handshake every other time.
+TEST(TicketKeys, EveryTls13ResumptionHandsOutAFreshTicket) {
+    TicketKeys keys(std::chrono::hours(1));
+    rotate(keys, 1);
+    Fixture f(false, false, false, &keys);
+    const Attempt first = attempt(f, "a.test", nullptr, nullptr);
+    ASSERT_TRUE(first.established);
+    ASSERT_NE(first.session, nullptr);
+    SSL_SESSION* current = first.session;
+    for (int i = 0; i < 3; ++i) {
+        const Attempt next = attempt(f, "a.test", current, nullptr);
+        EXPECT_TRUE(next.resumed) << "resumption " << i << " established " << next.established
+                                  << " alert " << next.alert;
+        SSL_SESSION_free(current);
+        current = next.session;
+        ASSERT_NE(current, nullptr) << "no fresh ticket after resumption " << i;
+    }
+    SSL_SESSION_free(current);
+}
+
+// nginx's `ssl_session_tickets off`: no ticket, so the next connection is a full handshake.
+TEST(TicketKeys, TicketsCanBeTurnedOff) {
+    TicketKeys keys(std::chrono::hours(1));
+    rotate(keys, 1);
+    Fixture f(false, false, false, &keys, R"(, "session_tickets": {"enabled": false})");
+    const Attempt first = attempt(f, "a.test", nullptr, nullptr);
+    EXPECT_TRUE(first.established);
+    EXPECT_EQ(first.session, nullptr) << "a ticket was issued";
+    SSL_SESSION_free(first.session);
 }
 
 TEST(TicketKeys, TicketsSurviveAReloadThatKeepsTheKeys) {
