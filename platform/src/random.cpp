@@ -1,10 +1,16 @@
 #include "nfv/platform/random.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <mutex>
 
-#include <openssl/rand.h>
+#include <sys/random.h>
+
+#include <pthread.h>
 
 namespace nfv::platform {
 
@@ -32,17 +38,52 @@ std::uint64_t Random::uniform(std::uint64_t bound) {
     return value % bound;
 }
 
-void OsRandom::fill(std::span<std::byte> out) {
-    // RAND_bytes takes an int length; fill in chunks so any span size works.
-    constexpr std::size_t kChunk = 1U << 20U;
-    while (!out.empty()) {
-        const std::size_t n = out.size() < kChunk ? out.size() : kChunk;
-        // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): OpenSSL takes unsigned
-        // char*.
-        if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+namespace {
+
+// Per-thread buffer of kernel random bytes: bytes [kSize - available, kSize) are unused.
+struct Pool {
+    static constexpr std::size_t kSize = 256;
+    std::array<std::byte, kSize> bytes{};
+    std::size_t available = 0;
+};
+
+thread_local Pool pool;
+
+void forget_in_child() {
+    std::memset(pool.bytes.data(), 0, pool.bytes.size());
+    pool.available = 0;
+}
+
+void refill() {
+    static std::once_flag registered;
+    std::call_once(registered, [] { ::pthread_atfork(nullptr, nullptr, forget_in_child); });
+    std::size_t filled = 0;
+    while (filled < pool.bytes.size()) {
+        const ssize_t n = ::getrandom(pool.bytes.data() + filled, pool.bytes.size() - filled, 0);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
             std::abort();  // the OS RNG failing is unrecoverable; never continue with weak keys
         }
-        out = out.subspan(n);
+        filled += static_cast<std::size_t>(n);
+    }
+    pool.available = pool.bytes.size();
+}
+
+}  // namespace
+
+void OsRandom::fill(std::span<std::byte> out) {
+    while (!out.empty()) {
+        if (pool.available == 0) {
+            refill();
+        }
+        const std::size_t take = std::min(out.size(), pool.available);
+        std::byte* from = pool.bytes.data() + (Pool::kSize - pool.available);
+        std::memcpy(out.data(), from, take);
+        std::memset(from, 0, take);
+        pool.available -= take;
+        out = out.subspan(take);
     }
 }
 

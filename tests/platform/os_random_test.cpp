@@ -3,7 +3,10 @@
 #include <cstddef>
 #include <vector>
 
+#include <sys/wait.h>
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "nfv/platform/random.hpp"
 
@@ -46,6 +49,36 @@ TEST(OsRandom, UniformStaysInRange) {
     for (int i = 0; i < 1000; ++i) {
         EXPECT_LT(random.uniform(3), 3U);
     }
+}
+
+// A forked child must not hand out the buffered bytes its parent hands out next (the same
+// query IDs or ports in two processes): the child's buffer starts empty.
+TEST(OsRandom, ForkedChildDrawsOtherBytesThanItsParent) {
+    OsRandom random;
+    std::array<std::byte, 8> warm{};
+    random.fill(warm);  // the buffer now holds unused bytes
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        std::array<std::byte, 32> drawn{};
+        random.fill(drawn);
+        const bool written =
+            ::write(fds[1], drawn.data(), drawn.size()) == static_cast<ssize_t>(drawn.size());
+        ::_exit(written ? 0 : 1);
+    }
+    ::close(fds[1]);
+    std::array<std::byte, 32> parent{};
+    random.fill(parent);
+    std::array<std::byte, 32> from_child{};
+    ASSERT_EQ(::read(fds[0], from_child.data(), from_child.size()),
+              static_cast<ssize_t>(from_child.size()));
+    ::close(fds[0]);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    EXPECT_NE(parent, from_child);  // equal with probability 2^-256 unless the buffer is shared
 }
 
 }  // namespace

@@ -263,14 +263,17 @@ void Name::write_uncompressed(ByteWriter& out) const {
     out.write_u8(0);
 }
 
-std::size_t Name::hash() const {
-    // FNV-1a over the case-folded wire form.
+std::size_t hash_ignoring_ascii_case(std::string_view wire) {
     std::uint64_t h = 14695981039346656037ULL;
-    for (const char c : wire_) {
+    for (const char c : wire) {
         h ^= static_cast<unsigned char>(fold_ascii_case(c));
         h *= 1099511628211ULL;
     }
     return static_cast<std::size_t>(h);
+}
+
+std::size_t Name::hash() const {
+    return hash_ignoring_ascii_case(wire_);
 }
 
 bool operator==(const Name& a, const Name& b) {

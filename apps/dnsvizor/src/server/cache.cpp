@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <memory>
+#include <span>
 #include <variant>
 
 namespace nfv::dnsvizor::server {
@@ -40,10 +43,24 @@ bool is_cached_type(RrType type) {
            type == RrType::kSrv || type == RrType::kPtr;
 }
 
-std::size_t Cache::KeyHash::operator()(const Key& key) const {
+std::size_t Cache::IndexHash::operator()(const KeyView& key) const {
     const auto type = static_cast<std::size_t>(key.type);
     const auto rclass = static_cast<std::size_t>(key.rclass);
-    return key.name.hash() ^ (type * 0x9e3779b97f4a7c15ULL) ^ (rclass << 17U);
+    return net::dns::hash_ignoring_ascii_case(key.name_wire) ^ (type * 0x9e3779b97f4a7c15ULL) ^
+           (rclass << 17U);
+}
+
+std::size_t Cache::IndexHash::operator()(Lru::iterator entry) const {
+    return (*this)(key_of(*entry));
+}
+
+bool Cache::IndexEqual::operator()(const KeyView& a, Lru::iterator b) const {
+    return a.type == b->type && a.rclass == b->rclass &&
+           net::dns::equal_ignoring_ascii_case(a.name_wire, b->name_wire());
+}
+
+bool Cache::IndexEqual::operator()(Lru::iterator a, Lru::iterator b) const {
+    return (*this)(key_of(*a), b);
 }
 
 Cache::Cache(const dns::CacheSettings& settings, std::optional<std::uint32_t> neg_ttl)
@@ -60,32 +77,58 @@ std::uint32_t Cache::clamp_positive(std::uint32_t ttl) const {
     return std::max(ttl, min_ttl_);
 }
 
+bool Cache::write_record(net::ByteWriter& out, const net::dns::ResourceRecord& record,
+                         std::uint32_t ttl) {
+    record.name.write_uncompressed(out);
+    out.write_u16(static_cast<std::uint16_t>(record.type()));
+    out.write_u16(static_cast<std::uint16_t>(record.rclass));
+    out.write_u32(ttl);
+    const std::size_t length_at = out.position();
+    out.write_u16(0);
+    if (!net::dns::write_rdata(record.rdata, out, nullptr) || out.overflowed()) {
+        return false;
+    }
+    return out.patch_u16(length_at, static_cast<std::uint16_t>(out.position() - length_at - 2));
+}
+
 bool Cache::insert(const net::dns::Question& question, const net::dns::Message& reply,
                    platform::Instant now) {
     if (capacity_ == 0 || !is_cached_type(question.type) || reply.header.tc ||
         reply.questions.size() != 1 || !(reply.questions.front() == question)) {
         return false;
     }
-    Entry entry{Key{question.name, question.type, question.rclass}, 0, {}, {}, now};
+    const std::string_view name = question.name.wire_without_root();
+    if (scratch_.empty()) {
+        scratch_.resize(net::dns::kMaxNameLength + 0x10000);
+    }
+    net::ByteWriter out(scratch_);
+    out.write_bytes(std::as_bytes(std::span(name)));
+    Entry entry;
+    entry.type = question.type;
+    entry.rclass = question.rclass;
+    entry.stored = now;
     const std::uint16_t rcode = reply.rcode();
     if (rcode == kNoError && !reply.answers.empty()) {
         // The answer must start at the question name (a CNAME chain or the records themselves).
         if (!(reply.answers.front().name == question.name)) {
             return false;
         }
-        platform::Instant earliest = now + seconds(0xffffffffLL);
+        std::uint32_t shortest = 0xffffffffU;
         for (const auto& record : reply.answers) {
             if (record.type() == RrType::kRrsig) {
                 // The answer to a DO query carries signatures; dnsmasq 2.90 without `dnssec`
                 // does not cache them, so later answers from the cache are the bare RRsets.
                 continue;
             }
-            const auto expiry = now + seconds(clamp_positive(record.ttl));
-            earliest = std::min(earliest, expiry);
-            entry.answers.push_back(StoredRecord{record, expiry});
+            const std::uint32_t ttl = clamp_positive(record.ttl);
+            shortest = std::min(shortest, ttl);
+            if (entry.answer_count == 0xffffU || !write_record(out, record, ttl)) {
+                return false;
+            }
+            ++entry.answer_count;
         }
         entry.rcode = kNoError;
-        entry.expiry = earliest;
+        entry.expiry = now + seconds(shortest);
     } else if ((rcode == kNoError || rcode == kNxDomain) && reply.answers.empty()) {
         if (no_negcache_) {
             return false;
@@ -104,33 +147,47 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
         entry.expiry = now + seconds(*ttl);
         for (const auto& record : reply.authorities) {
             if (record.type() == RrType::kSoa) {
-                entry.authorities.push_back(StoredRecord{record, entry.expiry});
+                if (!write_record(out, record, *ttl)) {
+                    return false;
+                }
+                entry.authority_count = 1;
                 break;
             }
         }
     } else {
         return false;
     }
+    if (entry.rcode == kNoError && !reply.answers.empty() && entry.answer_count == 0) {
+        return false;  // only RRSIGs: nothing to answer from
+    }
     if (entry.expiry <= now) {
         return false;  // a TTL of 0 means "do not cache" (RFC 1035 §3.2.1)
     }
+    const auto written = out.written();
+    entry.name_size = static_cast<std::uint8_t>(name.size());
+    entry.size = static_cast<std::uint32_t>(written.size());
+    entry.bytes = std::make_unique_for_overwrite<std::byte[]>(written.size());
+    std::copy(written.begin(), written.end(), entry.bytes.get());
     store(std::move(entry));
     ++stats_.insertions;
     return true;
 }
 
+void Cache::erase(Lru::iterator position) {
+    index_.erase(position);
+    lru_.erase(position);
+}
+
 void Cache::store(Entry entry) {
-    if (auto found = index_.find(entry.key); found != index_.end()) {
-        lru_.erase(found->second);
-        index_.erase(found);
+    if (auto found = index_.find(key_of(entry)); found != index_.end()) {
+        erase(*found);
     }
     while (index_.size() >= capacity_ && !lru_.empty()) {
-        index_.erase(lru_.back().key);
-        lru_.pop_back();
+        erase(std::prev(lru_.end()));
         ++stats_.evictions;
     }
     lru_.push_front(std::move(entry));
-    index_.emplace(lru_.front().key, lru_.begin());
+    index_.insert(lru_.begin());
 }
 
 std::optional<CachedAnswer> Cache::lookup(const net::dns::Question& question,
@@ -139,38 +196,63 @@ std::optional<CachedAnswer> Cache::lookup(const net::dns::Question& question,
         ++stats_.misses;
         return std::nullopt;
     }
-    const auto found = index_.find(Key{question.name, question.type, question.rclass});
+    const auto found =
+        index_.find(KeyView{question.name.wire_without_root(), question.type, question.rclass});
     if (found == index_.end()) {
         ++stats_.misses;
         return std::nullopt;
     }
-    const auto position = found->second;
+    const Lru::iterator position = *found;
     if (now >= position->expiry) {
-        lru_.erase(position);
-        index_.erase(found);
+        erase(position);
         ++stats_.expired;
         ++stats_.misses;
         return std::nullopt;
     }
     lru_.splice(lru_.begin(), lru_, position);
+    // The records were written by insert(): parsing them back cannot fail unless memory was
+    // corrupted; a failure drops the entry and counts as a miss rather than answering wrongly.
+    const Entry& entry = *position;
+    net::ByteReader reader(std::span<const std::byte>(entry.bytes.get(), entry.size));
+    (void)reader.skip(entry.name_size);
+    const auto read_records = [&](std::uint16_t count, std::vector<net::dns::ResourceRecord>& out) {
+        out.reserve(count);
+        for (std::uint16_t i = 0; i < count; ++i) {
+            auto owner = net::dns::Name::parse_wire(reader);
+            const auto type = reader.read_u16();
+            const auto rclass = reader.read_u16();
+            const auto ttl = reader.read_u32();
+            const auto length = reader.read_u16();
+            if (!owner || !type || !rclass || !ttl || !length) {
+                return false;
+            }
+            auto rdata =
+                net::dns::parse_rdata(static_cast<RrType>(*type),
+                                      static_cast<net::dns::RrClass>(*rclass), *length, reader);
+            if (!rdata) {
+                return false;
+            }
+            out.push_back(net::dns::ResourceRecord{
+                std::move(*owner), static_cast<net::dns::RrClass>(*rclass),
+                remaining_ttl(entry.stored + seconds(*ttl), now), std::move(*rdata)});
+        }
+        return true;
+    };
     CachedAnswer answer;
-    answer.rcode = position->rcode;
-    answer.answers.reserve(position->answers.size());
-    for (const auto& stored : position->answers) {
-        answer.answers.push_back(stored.record);
-        answer.answers.back().ttl = remaining_ttl(stored.expiry, now);
-    }
-    for (const auto& stored : position->authorities) {
-        answer.authorities.push_back(stored.record);
-        answer.authorities.back().ttl = remaining_ttl(stored.expiry, now);
+    answer.rcode = entry.rcode;
+    if (!read_records(entry.answer_count, answer.answers) ||
+        !read_records(entry.authority_count, answer.authorities)) {
+        erase(position);
+        ++stats_.misses;
+        return std::nullopt;
     }
     ++stats_.hits;
     return answer;
 }
 
 void Cache::clear() {
-    lru_.clear();
     index_.clear();
+    lru_.clear();
 }
 
 }  // namespace nfv::dnsvizor::server

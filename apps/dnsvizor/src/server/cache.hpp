@@ -12,15 +12,24 @@
 // Each record keeps its own absolute expiry; a hit returns the records with their remaining TTL.
 // `min-cache-ttl` (capped at 3600 s like dnsmasq) and `max-cache-ttl` clamp positive TTLs.
 // Capacity is `cache-size` entries with least-recently-used eviction; size 0 disables the cache.
+//
+// Memory: an entry is one LRU node plus one allocation holding the question name and the
+// records in uncompressed wire form (RFC 1035 §4.1.3), their TTL fields holding the TTL as
+// clamped when stored; the index points into the nodes instead of copying the key. That is
+// about 200 bytes for a typical one-record answer (dnsmasq's fixed `crec` is ~60 bytes plus the
+// name); a hit parses the records back, which costs what copying parsed records cost before.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <optional>
-#include <unordered_map>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
+#include "nfv/net/byte_writer.hpp"
 #include "nfv/net/dns/message.hpp"
 #include "nfv/platform/time.hpp"
 
@@ -73,30 +82,51 @@ public:
     [[nodiscard]] const CacheStats& stats() const { return stats_; }
 
 private:
-    struct Key {
-        net::dns::Name name;
-        net::dns::RrType type;
-        net::dns::RrClass rclass;
-        friend bool operator==(const Key&, const Key&) = default;
-    };
-    struct KeyHash {
-        std::size_t operator()(const Key& key) const;
-    };
-    struct StoredRecord {
-        net::dns::ResourceRecord record;  // ttl field unused; expiry below
-        platform::Instant expiry;
-    };
+    // One cached reply (see the banner): `bytes` = question name (wire form without the root
+    // byte) | answer records | authority records.
     struct Entry {
-        Key key;
+        std::unique_ptr<std::byte[]> bytes;
+        std::uint32_t size = 0;
+        std::uint8_t name_size = 0;
+        net::dns::RrType type{};
+        net::dns::RrClass rclass{};
         std::uint16_t rcode = 0;
-        std::vector<StoredRecord> answers;
-        std::vector<StoredRecord> authorities;
+        std::uint16_t answer_count = 0;
+        std::uint16_t authority_count = 0;
+        platform::Instant stored;  // the records' TTLs count down from here
         platform::Instant expiry;  // earliest record expiry: the entry dies then
+        [[nodiscard]] std::string_view name_wire() const {
+            return {reinterpret_cast<const char*>(bytes.get()), name_size};
+        }
     };
     using Lru = std::list<Entry>;  // front = most recently used
+    struct KeyView {
+        std::string_view name_wire;
+        net::dns::RrType type;
+        net::dns::RrClass rclass;
+    };
+    // The index holds LRU positions and finds them by KeyView (C++20 heterogeneous lookup).
+    struct IndexHash {
+        using is_transparent = void;
+        std::size_t operator()(const KeyView& key) const;
+        std::size_t operator()(Lru::iterator entry) const;
+    };
+    struct IndexEqual {
+        using is_transparent = void;
+        bool operator()(const KeyView& a, Lru::iterator b) const;
+        bool operator()(Lru::iterator a, const KeyView& b) const { return (*this)(b, a); }
+        bool operator()(Lru::iterator a, Lru::iterator b) const;
+    };
+    static KeyView key_of(const Entry& entry) {
+        return {entry.name_wire(), entry.type, entry.rclass};
+    }
+    // A record as stored: uncompressed, `ttl` in the TTL field. False if it does not fit.
+    static bool write_record(net::ByteWriter& out, const net::dns::ResourceRecord& record,
+                             std::uint32_t ttl);
 
     [[nodiscard]] std::uint32_t clamp_positive(std::uint32_t ttl) const;
     void store(Entry entry);
+    void erase(Lru::iterator position);
 
     std::size_t capacity_;
     bool no_negcache_;
@@ -104,7 +134,8 @@ private:
     std::optional<std::uint32_t> max_ttl_;
     std::optional<std::uint32_t> neg_ttl_;
     Lru lru_;
-    std::unordered_map<Key, Lru::iterator, KeyHash> index_;
+    std::unordered_set<Lru::iterator, IndexHash, IndexEqual> index_;
+    std::vector<std::byte> scratch_;  // serialisation buffer of insert()
     CacheStats stats_;
 };
 

@@ -1,5 +1,5 @@
-// Random: injected randomness. Runtime code uses OsRandom (OpenSSL RAND_bytes); tests, simulations
-// and fuzzers use testing::SeededRandom so that every run is reproducible.
+// Random: injected randomness. Runtime code uses OsRandom (the kernel's getrandom); tests,
+// simulations and fuzzers use testing::SeededRandom so that every run is reproducible.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +28,11 @@ protected:
     Random& operator=(Random&&) = default;
 };
 
-/// Cryptographically strong randomness from OpenSSL's RAND_bytes (seeded by getrandom).
+/// Cryptographically strong randomness from the kernel (getrandom(2), the ChaCha20 CSPRNG behind
+/// /dev/urandom, blocking only until it is seeded at boot). Bytes are fetched 256 at a time per
+/// thread and each is handed out once and wiped; a forked child starts with an empty buffer
+/// (pthread_atfork), so parent and child never share values. No OpenSSL: dnsvizor does not
+/// load libcrypto at all.
 class OsRandom final : public Random {
 public:
     void fill(std::span<std::byte> out) override;

@@ -197,6 +197,46 @@ TEST(Cache, SignaturesOfADoAnswerAreNotCached) {
     EXPECT_EQ(hit->answers[0].type(), RrType::kA);
 }
 
+// Entries are kept in wire form: what comes back is what went in, record for record (owner
+// names keep their case, every rdata type the cache holds round-trips), only the TTLs count down.
+TEST(Cache, RecordsComeBackAsTheyWereStored) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("Alias.Example.", RrType::kSrv);
+    const std::vector<net::dns::ResourceRecord> answers = {
+        cname_record("alias.example.", 600, "_sip._udp.Target.example."),
+        net::dns::ResourceRecord{test::name("_sip._udp.Target.example."), net::dns::RrClass::kIn,
+                                 300,
+                                 net::dns::rdata::Srv{10, 20, 5060, test::name("host.example.")}},
+        net::dns::ResourceRecord{test::name("_sip._udp.Target.example."), net::dns::RrClass::kIn,
+                                 100, net::dns::rdata::Opaque{RrType::kNull, {std::byte{7}}}},
+    };
+    ASSERT_TRUE(cache.insert(q, response(q, Rcode::kNoError, answers), clock.now()));
+    clock.advance(40s);
+    const auto hit = cache.lookup(question("alias.example.", RrType::kSrv), clock.now());
+    ASSERT_TRUE(hit);
+    ASSERT_EQ(hit->answers.size(), answers.size());
+    const std::uint32_t expected_ttls[] = {560, 260, 60};
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        EXPECT_TRUE(hit->answers[i].name.identical(answers[i].name)) << i;
+        EXPECT_EQ(hit->answers[i].rdata, answers[i].rdata) << i;
+        EXPECT_EQ(hit->answers[i].ttl, expected_ttls[i]) << i;
+    }
+    // The entry dies with its shortest record.
+    clock.advance(60s);
+    EXPECT_FALSE(cache.lookup(q, clock.now()));
+}
+
+TEST(Cache, AnswerOfOnlySignaturesIsNotCached) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("signed.example.");
+    net::dns::ResourceRecord rrsig{test::name("signed.example."), net::dns::RrClass::kIn, 60,
+                                   net::dns::rdata::Opaque{RrType::kRrsig, {std::byte{1}}}};
+    EXPECT_FALSE(cache.insert(q, response(q, Rcode::kNoError, {rrsig}), clock.now()));
+    EXPECT_FALSE(cache.lookup(q, clock.now()));
+}
+
 TEST(Cache, ReplyForAnotherQuestionIsRejected) {
     platform::testing::ManualClock clock;
     Cache cache(settings());

@@ -95,6 +95,9 @@ private:
 }
 /// Byte strings (labels, wire forms) equal under fold_ascii_case.
 [[nodiscard]] bool equal_ignoring_ascii_case(std::string_view a, std::string_view b);
+/// FNV-1a over the case-folded bytes: Name::hash() of a name whose wire form (without the root
+/// byte) is `wire`, for containers that keep names as bytes.
+[[nodiscard]] std::size_t hash_ignoring_ascii_case(std::string_view wire);
 
 /// Hash functor for unordered containers keyed by Name (case-insensitive).
 struct NameHash {
