@@ -10,15 +10,23 @@ constexpr std::size_t kMinCapacity = kMaxFrame + kTcpLengthSize;
 
 }  // namespace
 
-Result<std::vector<std::byte>, DnsError> frame_tcp(std::span<const std::byte> message) {
+Result<void, DnsError> append_tcp_frame(std::vector<std::byte>& out,
+                                        std::span<const std::byte> message) {
     if (message.size() > kMaxFrame) {
         return Unexpected(DnsError::kFrameTooLarge);
     }
+    out.push_back(static_cast<std::byte>(message.size() >> 8U));
+    out.push_back(static_cast<std::byte>(message.size() & 0xFFU));
+    out.insert(out.end(), message.begin(), message.end());
+    return {};
+}
+
+Result<std::vector<std::byte>, DnsError> frame_tcp(std::span<const std::byte> message) {
     std::vector<std::byte> framed;
     framed.reserve(kTcpLengthSize + message.size());
-    framed.push_back(static_cast<std::byte>(message.size() >> 8U));
-    framed.push_back(static_cast<std::byte>(message.size() & 0xFFU));
-    framed.insert(framed.end(), message.begin(), message.end());
+    if (auto appended = append_tcp_frame(framed, message); !appended) {
+        return Unexpected(appended.error());
+    }
     return framed;
 }
 

@@ -235,17 +235,30 @@ void DnsService::dispatch() {
             continue;  // the connection went away meanwhile
         }
         auto& connection = *found->second;
-        auto framed = net::dns::frame_tcp(message.wire);
         if (connection.outstanding > 0) {
             --connection.outstanding;
         }
         connection.last_activity = loop_.now();
-        if (!framed || !connection.stream->write(*framed)) {
+        // Framed into one buffer per connection, written below: one send for the answers to a
+        // pipelined batch (RFC 7766 §6.2.1.1) instead of one small segment each, which Nagle's
+        // algorithm would also hold back until the client's ACK.
+        if (!net::dns::append_tcp_frame(tcp_batches_[client.connection], message.wire)) {
+            tcp_batches_.erase(client.connection);
             close_tcp(client.connection);
+        }
+    }
+    for (const auto& [id, bytes] : tcp_batches_) {
+        const auto found = tcp_.find(id);
+        if (found == tcp_.end()) {
             continue;
         }
-        maybe_finish_tcp(client.connection);
+        if (!found->second->stream->write(bytes)) {
+            close_tcp(id);
+            continue;
+        }
+        maybe_finish_tcp(id);
     }
+    tcp_batches_.clear();
     for (const auto& query : out_.to_upstreams) {
         if (query.over_tcp) {
             send_upstream_tcp(query);

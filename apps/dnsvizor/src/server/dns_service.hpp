@@ -139,6 +139,8 @@ private:
     std::unique_ptr<platform::io::UdpSocket> upstream4_;
     std::unique_ptr<platform::io::UdpSocket> upstream6_;
     std::unordered_map<std::uint64_t, std::unique_ptr<TcpConnection>> tcp_;
+    // Answers framed per TCP connection during one dispatch() (written once at its end).
+    std::unordered_map<std::uint64_t, std::vector<std::byte>> tcp_batches_;
     std::vector<std::unique_ptr<TcpConnection>> graveyard_;  // closed inside their callbacks
     std::unordered_map<std::uint64_t, std::unique_ptr<UpstreamTcp>> upstream_tcp_;
     std::vector<std::unique_ptr<UpstreamTcp>> upstream_graveyard_;

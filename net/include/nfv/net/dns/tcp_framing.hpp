@@ -20,6 +20,11 @@ inline constexpr std::size_t kTcpLengthSize = 2;
 [[nodiscard]] Result<std::vector<std::byte>, DnsError> frame_tcp(
     std::span<const std::byte> message);
 
+/// Appends `message` with its 2-byte length prefix to `out` (several answers in one write);
+/// kFrameTooLarge (and `out` unchanged) if it exceeds 65535 bytes.
+[[nodiscard]] Result<void, DnsError> append_tcp_frame(std::vector<std::byte>& out,
+                                                      std::span<const std::byte> message);
+
 /// Reassembles framed messages from a TCP byte stream.
 ///
 /// Drain protocol: feed() a chunk, then call next() until it returns nullopt, then feed more.
