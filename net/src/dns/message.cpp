@@ -56,31 +56,6 @@ Result<void, DnsError> parse_record(ByteReader& reader, Section section, Message
     return {};
 }
 
-Result<void, DnsError> write_record(const ResourceRecord& record, ByteWriter& out,
-                                    NameCompressor& compressor) {
-    if (record.type() == RrType::kOpt) {
-        return Unexpected(DnsError::kBadOpt);
-    }
-    compressor.write(record.name, out);
-    out.write_u16(static_cast<std::uint16_t>(record.type()));
-    out.write_u16(static_cast<std::uint16_t>(record.rclass));
-    out.write_u32(record.ttl);
-    const std::size_t length_at = out.position();
-    out.write_u16(0);
-    if (auto ok = write_rdata(record.rdata, out, &compressor); !ok) {
-        return ok;
-    }
-    if (out.overflowed()) {
-        return {};  // the caller sees the overflow and drops this record
-    }
-    const std::size_t rdlength = out.position() - length_at - 2;
-    if (rdlength > kMaxCount) {
-        return Unexpected(DnsError::kTooLarge);
-    }
-    out.patch_u16(length_at, static_cast<std::uint16_t>(rdlength));
-    return {};
-}
-
 }  // namespace
 
 std::uint16_t Message::rcode() const {
@@ -194,7 +169,7 @@ Result<std::vector<std::byte>, DnsError> serialize(const Message& message, std::
             return Unexpected(DnsError::kTooLarge);
         }
         for (const auto& record : *sections[s]) {
-            if (auto ok = write_record(record, out, compressor); !ok) {
+            if (auto ok = write_record(record, record.ttl, out, &compressor); !ok) {
                 return Unexpected(ok.error());
             }
             if (out.overflowed()) {
@@ -229,6 +204,35 @@ std::size_t effective_udp_limit(const Message& query, std::size_t configured_max
     }
     return std::max(kPlainUdpLimit,
                     std::min<std::size_t>(query.edns->udp_payload_size, configured_max));
+}
+
+Result<void, DnsError> write_record(const ResourceRecord& record, std::uint32_t ttl,
+                                    ByteWriter& out, NameCompressor* compressor) {
+    if (record.type() == RrType::kOpt) {
+        return Unexpected(DnsError::kBadOpt);
+    }
+    if (compressor != nullptr) {
+        compressor->write(record.name, out);
+    } else {
+        record.name.write_uncompressed(out);
+    }
+    out.write_u16(static_cast<std::uint16_t>(record.type()));
+    out.write_u16(static_cast<std::uint16_t>(record.rclass));
+    out.write_u32(ttl);
+    const std::size_t length_at = out.position();
+    out.write_u16(0);
+    if (auto ok = write_rdata(record.rdata, out, compressor); !ok) {
+        return ok;
+    }
+    if (out.overflowed()) {
+        return {};  // the caller sees the overflow and drops this record
+    }
+    const std::size_t rdlength = out.position() - length_at - 2;
+    if (rdlength > kMaxCount) {
+        return Unexpected(DnsError::kTooLarge);
+    }
+    out.patch_u16(length_at, static_cast<std::uint16_t>(rdlength));
+    return {};
 }
 
 }  // namespace nfv::net::dns

@@ -77,20 +77,6 @@ std::uint32_t Cache::clamp_positive(std::uint32_t ttl) const {
     return std::max(ttl, min_ttl_);
 }
 
-bool Cache::write_record(net::ByteWriter& out, const net::dns::ResourceRecord& record,
-                         std::uint32_t ttl) {
-    record.name.write_uncompressed(out);
-    out.write_u16(static_cast<std::uint16_t>(record.type()));
-    out.write_u16(static_cast<std::uint16_t>(record.rclass));
-    out.write_u32(ttl);
-    const std::size_t length_at = out.position();
-    out.write_u16(0);
-    if (!net::dns::write_rdata(record.rdata, out, nullptr) || out.overflowed()) {
-        return false;
-    }
-    return out.patch_u16(length_at, static_cast<std::uint16_t>(out.position() - length_at - 2));
-}
-
 bool Cache::insert(const net::dns::Question& question, const net::dns::Message& reply,
                    platform::Instant now) {
     if (capacity_ == 0 || !is_cached_type(question.type) || reply.header.tc ||
@@ -122,7 +108,8 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
             }
             const std::uint32_t ttl = clamp_positive(record.ttl);
             shortest = std::min(shortest, ttl);
-            if (entry.answer_count == 0xffffU || !write_record(out, record, ttl)) {
+            if (entry.answer_count == 0xffffU ||
+                !net::dns::write_record(record, ttl, out, nullptr) || out.overflowed()) {
                 return false;
             }
             ++entry.answer_count;
@@ -147,7 +134,7 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
         entry.expiry = now + seconds(*ttl);
         for (const auto& record : reply.authorities) {
             if (record.type() == RrType::kSoa) {
-                if (!write_record(out, record, *ttl)) {
+                if (!net::dns::write_record(record, *ttl, out, nullptr) || out.overflowed()) {
                     return false;
                 }
                 entry.authority_count = 1;

@@ -120,9 +120,6 @@ private:
     static KeyView key_of(const Entry& entry) {
         return {entry.name_wire(), entry.type, entry.rclass};
     }
-    // A record as stored: uncompressed, `ttl` in the TTL field. False if it does not fit.
-    static bool write_record(net::ByteWriter& out, const net::dns::ResourceRecord& record,
-                             std::uint32_t ttl);
 
     [[nodiscard]] std::uint32_t clamp_positive(std::uint32_t ttl) const;
     void store(Entry entry);

@@ -30,6 +30,13 @@ struct ResourceRecord {
     friend bool operator==(const ResourceRecord&, const ResourceRecord&) = default;
 };
 
+/// Writes `record` (RFC 1035 §4.1.3) at out.position() with `ttl` in its TTL field (messages
+/// pass record.ttl; a cache its own count). Owner and rdata names go through `compressor`, or
+/// are written uncompressed when it is null. kBadOpt for an OPT record (Message::edns carries
+/// those), kTooLarge for rdata above 65535 bytes; an overflow is left in out.overflowed().
+[[nodiscard]] Result<void, DnsError> write_record(const ResourceRecord& record, std::uint32_t ttl,
+                                                  ByteWriter& out, NameCompressor* compressor);
+
 /// "www.example.com. IN A" (the dig question-section form, without the leading ';').
 [[nodiscard]] std::string to_text(const Question& question);
 /// "www.example.com. 300 IN A 192.0.2.1" (RFC 1035 §5.1 master-file form, one line).
