@@ -2,7 +2,9 @@
 //
 // Property: whatever parse_message() accepts, serialize() writes, and parsing that output gives
 // an equal message; serializing the second parse gives the same bytes again (serialization is
-// deterministic and case-preserving). parse_query_head() must agree with the full parse.
+// deterministic and case-preserving). parse_query_head() must agree with the full parse, and so
+// must parse_query_view() whenever it accepts (it may decline what the full parse accepts,
+// never the reverse).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +12,7 @@
 
 #include "nfv/net/dns/header.hpp"
 #include "nfv/net/dns/message.hpp"
+#include "nfv/net/dns/query_view.hpp"
 #include "nfv/net/dns/tcp_framing.hpp"
 
 namespace dns = nfv::net::dns;
@@ -25,7 +28,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     const auto head = dns::parse_query_head(input);
+    const auto view = dns::parse_query_view(input);
     const auto first = dns::parse_message(input);
+    if (view) {
+        const bool agrees =
+            first && first->header == view->header() && first->questions.size() == 1 &&
+            first->answers.empty() && first->authorities.empty() && first->additionals.empty() &&
+            first->questions[0].name.wire_without_root() == view->name_wire &&
+            first->questions[0].type == view->type && first->questions[0].rclass == view->rclass &&
+            first->edns.has_value() == view->edns &&
+            (!view->edns || (first->edns->udp_payload_size == view->udp_payload_size &&
+                             first->edns->version == view->edns_version &&
+                             first->edns->dnssec_ok == view->dnssec_ok));
+        if (!agrees) {
+            std::abort();
+        }
+    }
     if (!first) {
         return 0;
     }

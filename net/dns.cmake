@@ -6,6 +6,7 @@ target_sources(nfv_net PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/message.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/name.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/name_compressor.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/query_view.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/rdata.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/rdata_text.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/dns/record.cpp

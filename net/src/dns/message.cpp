@@ -199,11 +199,15 @@ Result<std::vector<std::byte>, DnsError> serialize(const Message& message, std::
 }
 
 std::size_t effective_udp_limit(const Message& query, std::size_t configured_max) {
-    if (!query.edns) {
+    return udp_limit_for(query.edns ? std::optional(query.edns->udp_payload_size) : std::nullopt,
+                         configured_max);
+}
+
+std::size_t udp_limit_for(std::optional<std::uint16_t> advertised, std::size_t configured_max) {
+    if (!advertised) {
         return kPlainUdpLimit;
     }
-    return std::max(kPlainUdpLimit,
-                    std::min<std::size_t>(query.edns->udp_payload_size, configured_max));
+    return std::max(kPlainUdpLimit, std::min<std::size_t>(*advertised, configured_max));
 }
 
 Result<void, DnsError> write_record(const ResourceRecord& record, std::uint32_t ttl,

@@ -98,10 +98,8 @@ Result<Name, DnsError> Name::parse_wire(ByteReader& reader) {
         if (wire.size() + 1 + length + 1 > kMaxNameLength) {
             return Unexpected(DnsError::kNameTooLong);
         }
-        wire.push_back(static_cast<char>(length));
-        for (std::size_t i = 0; i < length; ++i) {
-            wire.push_back(static_cast<char>(std::to_integer<unsigned char>(whole[pos + 1 + i])));
-        }
+        // The length byte and the label, appended in one go.
+        wire.append(reinterpret_cast<const char*>(whole.data()) + pos, 1 + length);
         pos += 1 + length;
     }
     if (!reader.seek(resume.value_or(pos))) {

@@ -197,7 +197,15 @@ LocalResolver::LocalResolver(const DnsSettings& settings, const HostsData& hosts
     add_hosts_entries(hosts);
 }
 
+std::optional<std::uint64_t> LocalResolver::decision_generation() const {
+    if (interface_addresses_ && !settings_.local.interface_names.empty()) {
+        return std::nullopt;  // interface addresses change without telling us
+    }
+    return generation_;
+}
+
 void LocalResolver::set_hosts(const HostsData& hosts) {
+    ++generation_;
     hosts_.clear();
     add_hosts_entries(hosts);
 }
@@ -241,6 +249,7 @@ std::optional<std::string> LocalResolver::domain_for(const net::IpAddress& addre
 }
 
 void LocalResolver::set_lease_name(std::string_view hostname, net::Ipv4Address address) {
+    ++generation_;
     const std::string name = normalize_key(hostname);
     if (name.empty() || !is_valid_hosts_name(name)) {
         return;
@@ -256,6 +265,7 @@ void LocalResolver::set_lease_name(std::string_view hostname, net::Ipv4Address a
 }
 
 void LocalResolver::remove_lease_name(std::string_view hostname, net::Ipv4Address address) {
+    ++generation_;
     const std::string name = normalize_key(hostname);
     const auto domain = domain_for(address);
     if (domain && !domain->empty() && name.find('.') == std::string::npos) {
@@ -265,6 +275,7 @@ void LocalResolver::remove_lease_name(std::string_view hostname, net::Ipv4Addres
 }
 
 void LocalResolver::set_host_name(std::string host_name) {
+    ++generation_;
     host_name_ = std::move(host_name);
 }
 
@@ -274,6 +285,7 @@ bool LocalResolver::is_table_name(std::string_view key) const {
 }
 
 void LocalResolver::set_default_upstreams(std::vector<Upstream> upstreams) {
+    ++generation_;
     selector_.set_default_upstreams(std::move(upstreams));
 }
 

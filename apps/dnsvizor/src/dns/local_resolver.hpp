@@ -64,6 +64,10 @@ public:
     Decision resolve(const net::dns::Message& query, const ClientInfo& client,
                      platform::Instant now) override;
 
+    /// Stable while no setter below is called, unless `interface-name=` rules follow live
+    /// interface addresses (then nullopt).
+    [[nodiscard]] std::optional<std::uint64_t> decision_generation() const override;
+
     /// Replaces all hosts-file data (SIGHUP: call load_hosts() again and pass the result).
     void set_hosts(const HostsData& hosts);
 
@@ -133,6 +137,7 @@ private:
     AddressTable leases_;
     LocalRecords records_;
     std::string host_name_;
+    std::uint64_t generation_ = 1;  // bumped by every setter (decision_generation())
 };
 
 }  // namespace nfv::dnsvizor::dns

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ public:
     /// Decides for a query with exactly one question (the runtime answers FORMERR otherwise).
     virtual Decision resolve(const net::dns::Message& query, const ClientInfo& client,
                              platform::Instant now) = 0;
+
+    /// A number that changes whenever the decision for some question may change (local data
+    /// reloaded, a lease added, ...): while it stays the same, the kind of decision for a given
+    /// (name, type, class) stays the same, whoever asks and whenever, so the runtime may reuse
+    /// a "forward" decision without asking again. nullopt when decisions are not that stable
+    /// (e.g. they follow live interface addresses); never 0.
+    [[nodiscard]] virtual std::optional<std::uint64_t> decision_generation() const {
+        return std::nullopt;
+    }
 };
 
 }  // namespace nfv::dnsvizor::dns

@@ -1,11 +1,15 @@
 #include "server/cache.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <iterator>
 #include <memory>
 #include <span>
 #include <variant>
+
+#include "nfv/net/byte_reader.hpp"
+#include "nfv/net/dns/name_compressor.hpp"
 
 namespace nfv::dnsvizor::server {
 
@@ -34,6 +38,31 @@ std::optional<std::uint32_t> soa_negative_ttl(const net::dns::Message& reply) {
         }
     }
     return std::nullopt;
+}
+
+// The bytes of the (possibly compressed) name at the reader's position, consumed: labels up to
+// the root byte or a pointer (RFC 1035 §4.1.4). nullopt if the bytes end first.
+std::optional<std::span<const std::byte>> read_name_bytes(net::ByteReader& reader) {
+    const std::size_t start = reader.position();
+    for (;;) {
+        const auto length = reader.read_u8();
+        if (!length) {
+            return std::nullopt;
+        }
+        if ((*length & 0xC0U) == 0xC0U) {
+            if (!reader.skip(1)) {
+                return std::nullopt;
+            }
+            break;
+        }
+        if (*length == 0) {
+            break;
+        }
+        if (!reader.skip(*length)) {
+            return std::nullopt;
+        }
+    }
+    return reader.whole().subspan(start, reader.position() - start);
 }
 
 }  // namespace
@@ -84,11 +113,18 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
         return false;
     }
     const std::string_view name = question.name.wire_without_root();
-    if (scratch_.empty()) {
-        scratch_.resize(net::dns::kMaxNameLength + 0x10000);
+    if (scratch_.size() < net::dns::kMaxMessageSize) {
+        scratch_.resize(net::dns::kMaxMessageSize);
     }
+    // The records are written as they follow the question in an answer, so that the name
+    // pointers are right in every answer built from them (see the banner).
     net::ByteWriter out(scratch_);
-    out.write_bytes(std::as_bytes(std::span(name)));
+    out.write_zeros(net::dns::kHeaderSize);
+    net::dns::NameCompressor compressor;
+    compressor.write(question.name, out);
+    out.write_u16(static_cast<std::uint16_t>(question.type));
+    out.write_u16(static_cast<std::uint16_t>(question.rclass));
+    const std::size_t records_at = out.position();
     Entry entry;
     entry.type = question.type;
     entry.rclass = question.rclass;
@@ -109,7 +145,7 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
             const std::uint32_t ttl = clamp_positive(record.ttl);
             shortest = std::min(shortest, ttl);
             if (entry.answer_count == 0xffffU ||
-                !net::dns::write_record(record, ttl, out, nullptr) || out.overflowed()) {
+                !net::dns::write_record(record, ttl, out, &compressor) || out.overflowed()) {
                 return false;
             }
             ++entry.answer_count;
@@ -134,7 +170,7 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
         entry.expiry = now + seconds(*ttl);
         for (const auto& record : reply.authorities) {
             if (record.type() == RrType::kSoa) {
-                if (!net::dns::write_record(record, *ttl, out, nullptr) || out.overflowed()) {
+                if (!net::dns::write_record(record, *ttl, out, &compressor) || out.overflowed()) {
                     return false;
                 }
                 entry.authority_count = 1;
@@ -150,11 +186,12 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
     if (entry.expiry <= now) {
         return false;  // a TTL of 0 means "do not cache" (RFC 1035 §3.2.1)
     }
-    const auto written = out.written();
+    const auto records = out.written().subspan(records_at);
     entry.name_size = static_cast<std::uint8_t>(name.size());
-    entry.size = static_cast<std::uint32_t>(written.size());
-    entry.bytes = std::make_unique_for_overwrite<std::byte[]>(written.size());
-    std::copy(written.begin(), written.end(), entry.bytes.get());
+    entry.size = static_cast<std::uint32_t>(name.size() + records.size());
+    entry.bytes = std::make_unique_for_overwrite<std::byte[]>(entry.size);
+    std::copy(name.begin(), name.end(), reinterpret_cast<char*>(entry.bytes.get()));
+    std::copy(records.begin(), records.end(), entry.bytes.get() + name.size());
     store(std::move(entry));
     ++stats_.insertions;
     return true;
@@ -177,8 +214,8 @@ void Cache::store(Entry entry) {
     index_.insert(lru_.begin());
 }
 
-std::optional<CachedAnswer> Cache::lookup(const net::dns::Question& question,
-                                          platform::Instant now) {
+std::optional<CachedAnswer> Cache::lookup(const net::dns::Question& question, platform::Instant now,
+                                          std::optional<std::uint64_t> forwarded_in) {
     if (capacity_ == 0) {
         ++stats_.misses;
         return std::nullopt;
@@ -196,45 +233,82 @@ std::optional<CachedAnswer> Cache::lookup(const net::dns::Question& question,
         ++stats_.misses;
         return std::nullopt;
     }
-    lru_.splice(lru_.begin(), lru_, position);
-    // The records were written by insert(): parsing them back cannot fail unless memory was
-    // corrupted; a failure drops the entry and counts as a miss rather than answering wrongly.
     const Entry& entry = *position;
-    net::ByteReader reader(std::span<const std::byte>(entry.bytes.get(), entry.size));
-    (void)reader.skip(entry.name_size);
-    const auto read_records = [&](std::uint16_t count, std::vector<net::dns::ResourceRecord>& out) {
-        out.reserve(count);
-        for (std::uint16_t i = 0; i < count; ++i) {
-            auto owner = net::dns::Name::parse_wire(reader);
-            const auto type = reader.read_u16();
-            const auto rclass = reader.read_u16();
-            const auto ttl = reader.read_u32();
-            const auto length = reader.read_u16();
-            if (!owner || !type || !rclass || !ttl || !length) {
-                return false;
-            }
-            auto rdata =
-                net::dns::parse_rdata(static_cast<RrType>(*type),
-                                      static_cast<net::dns::RrClass>(*rclass), *length, reader);
-            if (!rdata) {
-                return false;
-            }
-            out.push_back(net::dns::ResourceRecord{
-                std::move(*owner), static_cast<net::dns::RrClass>(*rclass),
-                remaining_ttl(entry.stored + seconds(*ttl), now), std::move(*rdata)});
-        }
-        return true;
-    };
-    CachedAnswer answer;
-    answer.rcode = entry.rcode;
-    if (!read_records(entry.answer_count, answer.answers) ||
-        !read_records(entry.authority_count, answer.authorities)) {
+    if (scratch_.size() < net::dns::kMaxMessageSize) {
+        scratch_.resize(net::dns::kMaxMessageSize);
+    }
+    // The records are parsed back as the answer they were written for: header, the question,
+    // then the records. They were written by insert(), so this cannot fail unless memory was
+    // corrupted; a failure drops the entry and counts as a miss rather than answering wrongly.
+    net::ByteWriter message(scratch_);
+    net::dns::Header header;
+    header.qr = true;
+    net::dns::write_header(
+        net::dns::WireHeader{header, 1, entry.answer_count, entry.authority_count, 0}, message);
+    message.write_bytes(std::as_bytes(std::span(entry.name_wire())));
+    message.write_u8(0);
+    message.write_u16(static_cast<std::uint16_t>(entry.type));
+    message.write_u16(static_cast<std::uint16_t>(entry.rclass));
+    message.write_bytes(entry.records());
+    auto parsed = net::dns::parse_message(message.written(), net::dns::TrailingData::kReject);
+    if (message.overflowed() || !parsed) {
         erase(position);
         ++stats_.misses;
         return std::nullopt;
     }
+    CachedAnswer answer;
+    answer.rcode = entry.rcode;
+    answer.answers = std::move(parsed->answers);
+    answer.authorities = std::move(parsed->authorities);
+    for (auto* section : {&answer.answers, &answer.authorities}) {
+        for (auto& record : *section) {
+            record.ttl = remaining_ttl(entry.stored + seconds(record.ttl), now);
+        }
+    }
+    if (forwarded_in) {
+        position->forwarded_in = *forwarded_in;
+    }
+    lru_.splice(lru_.begin(), lru_, position);
     ++stats_.hits;
     return answer;
+}
+
+std::optional<RenderedAnswer> Cache::render(std::string_view name_wire, net::dns::RrType type,
+                                            net::dns::RrClass rclass, std::uint64_t generation,
+                                            platform::Instant now, net::ByteWriter& out) {
+    if (capacity_ == 0 || generation == 0) {
+        return std::nullopt;
+    }
+    const auto found = index_.find(KeyView{name_wire, type, rclass});
+    if (found == index_.end() || now >= (*found)->expiry || (*found)->forwarded_in != generation) {
+        return std::nullopt;  // the general path removes an expired entry and counts the miss
+    }
+    const Lru::iterator position = *found;
+    const Entry& entry = *position;
+    // Copy record by record, replacing each stored TTL with what is left of it.
+    net::ByteReader records(entry.records());
+    const unsigned count = entry.answer_count + entry.authority_count;
+    for (unsigned i = 0; i < count; ++i) {
+        const auto owner = read_name_bytes(records);
+        const auto type_and_class = records.read_bytes(4);
+        const auto ttl = records.read_u32();
+        const auto length = records.read_u16();
+        const auto rdata = length ? records.read_bytes(*length) : std::nullopt;
+        if (!owner || !type_and_class || !ttl || !rdata) {
+            return std::nullopt;  // cannot happen: insert() wrote these bytes
+        }
+        out.write_bytes(*owner);
+        out.write_bytes(*type_and_class);
+        out.write_u32(remaining_ttl(entry.stored + seconds(*ttl), now));
+        out.write_u16(*length);
+        out.write_bytes(*rdata);
+    }
+    if (out.overflowed()) {
+        return std::nullopt;
+    }
+    lru_.splice(lru_.begin(), lru_, position);
+    ++stats_.hits;
+    return RenderedAnswer{entry.rcode, entry.answer_count, entry.authority_count};
 }
 
 void Cache::clear() {

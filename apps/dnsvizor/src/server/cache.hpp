@@ -14,10 +14,18 @@
 // Capacity is `cache-size` entries with least-recently-used eviction; size 0 disables the cache.
 //
 // Memory: an entry is one LRU node plus one allocation holding the question name and the
-// records in uncompressed wire form (RFC 1035 §4.1.3), their TTL fields holding the TTL as
-// clamped when stored; the index points into the nodes instead of copying the key. That is
-// about 200 bytes for a typical one-record answer (dnsmasq's fixed `crec` is ~60 bytes plus the
-// name); a hit parses the records back, which costs what copying parsed records cost before.
+// records in wire form, compressed (RFC 1035 §4.1.4) exactly as they are in an answer to that
+// question: the question always starts at offset 12, so the pointers hold for every answer. Their
+// TTL fields hold the TTL as clamped when stored. The index points into the nodes instead of
+// copying the key. That is about 150 bytes for a typical one-record answer (dnsmasq's fixed
+// `crec` is ~60 bytes plus the name).
+//
+// Two ways out: lookup() parses the records back for the general path (which asks the local
+// data first and may log, truncate, or add EDNS); render() copies them straight into an answer
+// being built, counting the TTLs down on the way. render() answers only for an entry that a
+// lookup() confirmed: the engine passes the resolver's decision generation to lookup() after
+// the resolver decided to forward the question, and render() requires the same generation, so
+// a question that local data would now answer never gets a cached answer.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +33,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -46,6 +55,13 @@ struct CachedAnswer {
     std::vector<net::dns::ResourceRecord> answers;
     std::vector<net::dns::ResourceRecord> authorities;  // the SOA of a negative answer
     [[nodiscard]] bool negative() const { return answers.empty(); }
+};
+
+/// Section counts of an answer written by Cache::render().
+struct RenderedAnswer {
+    std::uint16_t rcode = 0;
+    std::uint16_t answers = 0;
+    std::uint16_t authorities = 0;
 };
 
 struct CacheStats {
@@ -70,9 +86,23 @@ public:
 
     /// The cached answer for `question` with TTLs counted down to `now`, or nullopt on a miss
     /// (an expired entry is removed and counts as a miss). A hit makes the entry most recently
-    /// used.
-    [[nodiscard]] std::optional<CachedAnswer> lookup(const net::dns::Question& question,
-                                                     platform::Instant now);
+    /// used. `forwarded_in`: the resolver's decision generation in which the caller decided to
+    /// forward this question (nullopt if it has none); a hit remembers it for render().
+    [[nodiscard]] std::optional<CachedAnswer> lookup(
+        const net::dns::Question& question, platform::Instant now,
+        std::optional<std::uint64_t> forwarded_in = std::nullopt);
+
+    /// The hot path of a hit: appends the cached records for (name_wire, type, rclass) to `out`,
+    /// which holds an answer's header and question (`name_wire` at offset 12), with TTLs counted
+    /// down to `now`, and returns the section counts. Only for an unexpired entry that lookup()
+    /// saw with `forwarded_in == generation`; otherwise, or if the records do not fit in `out`,
+    /// returns nullopt and changes nothing (the caller takes the general path). A hit counts
+    /// and makes the entry most recently used.
+    [[nodiscard]] std::optional<RenderedAnswer> render(std::string_view name_wire,
+                                                       net::dns::RrType type,
+                                                       net::dns::RrClass rclass,
+                                                       std::uint64_t generation,
+                                                       platform::Instant now, net::ByteWriter& out);
 
     /// Removes every entry (SIGHUP with clear-on-reload).
     void clear();
@@ -83,7 +113,7 @@ public:
 
 private:
     // One cached reply (see the banner): `bytes` = question name (wire form without the root
-    // byte) | answer records | authority records.
+    // byte) | answer records | authority records, compressed as after a question at offset 12.
     struct Entry {
         std::unique_ptr<std::byte[]> bytes;
         std::uint32_t size = 0;
@@ -93,10 +123,14 @@ private:
         std::uint16_t rcode = 0;
         std::uint16_t answer_count = 0;
         std::uint16_t authority_count = 0;
-        platform::Instant stored;  // the records' TTLs count down from here
-        platform::Instant expiry;  // earliest record expiry: the entry dies then
+        platform::Instant stored;        // the records' TTLs count down from here
+        platform::Instant expiry;        // earliest record expiry: the entry dies then
+        std::uint64_t forwarded_in = 0;  // decision generation confirmed by lookup(); 0 = none
         [[nodiscard]] std::string_view name_wire() const {
             return {reinterpret_cast<const char*>(bytes.get()), name_size};
+        }
+        [[nodiscard]] std::span<const std::byte> records() const {
+            return {bytes.get() + name_size, size - name_size};
         }
     };
     using Lru = std::list<Entry>;  // front = most recently used
@@ -132,7 +166,7 @@ private:
     std::optional<std::uint32_t> neg_ttl_;
     Lru lru_;
     std::unordered_set<Lru::iterator, IndexHash, IndexEqual> index_;
-    std::vector<std::byte> scratch_;  // serialisation buffer of insert()
+    std::vector<std::byte> scratch_;  // a whole message: insert() writes it, lookup() parses it
     CacheStats stats_;
 };
 

@@ -1,7 +1,10 @@
 #include "server/query_engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <variant>
+
+#include "nfv/net/dns/query_view.hpp"
 
 #include "dns/domain_match.hpp"
 
@@ -188,6 +191,9 @@ void QueryEngine::on_client_message(std::span<const std::byte> message, const Cl
     out.clear();
     (client.over_tcp ? metrics_.queries_tcp : metrics_.queries_udp).inc();
     ++stats_.queries;
+    if (answer_from_cache(message, client, now, out)) {
+        return;
+    }
     auto parsed = net::dns::parse_message(message, net::dns::TrailingData::kIgnore);
     if (!parsed || parsed->header.qr) {
         ++stats_.malformed;
@@ -226,7 +232,8 @@ void QueryEngine::on_client_message(std::span<const std::byte> message, const Cl
     // with RD clear (cache snooping) or with the DO bit set (its cache holds no DNSSEC records
     // unless it validates) from the cache: both are forwarded.
     const bool cache_allowed = query.header.rd && !(query.edns && query.edns->dnssec_ok);
-    if (auto hit = cache_allowed ? cache_.lookup(question, now) : std::nullopt) {
+    if (auto hit = cache_allowed ? cache_.lookup(question, now, resolver_.decision_generation())
+                                 : std::nullopt) {
         ++stats_.cache_hits;
         metrics_.cache_hits.inc();
         net::dns::Message reply;
@@ -258,6 +265,66 @@ void QueryEngine::on_client_message(std::span<const std::byte> message, const Cl
         }
     }
     take_forwarder_output(now, out);
+}
+
+bool QueryEngine::answer_from_cache(std::span<const std::byte> message, const ClientAddress& client,
+                                    platform::Instant now, EngineOutput& out) {
+    const auto generation = resolver_.decision_generation();
+    if (log_queries_ || !generation) {
+        return false;
+    }
+    const auto query = net::dns::parse_query_view(message);
+    if (!query) {
+        return false;
+    }
+    net::dns::Header header = query->header();
+    // What the general path answers otherwise: responses are dropped, other opcodes get NOTIMP,
+    // other EDNS versions BADVERS; RD clear and DO set are never answered from the cache.
+    if (header.qr || header.opcode != net::dns::Opcode::kQuery || !header.rd ||
+        (query->edns && (query->edns_version != 0 || query->dnssec_ok))) {
+        return false;
+    }
+    const std::size_t limit =
+        client.over_tcp ? net::dns::kMaxMessageSize
+                        : net::dns::udp_limit_for(
+                              query->edns ? std::optional(query->udp_payload_size) : std::nullopt,
+                              edns_packet_max_);
+    const std::size_t opt_size = query->edns ? net::dns::kOptFixedSize : 0;
+    if (answer_scratch_.size() < net::dns::kMaxMessageSize) {
+        answer_scratch_.resize(net::dns::kMaxMessageSize);
+    }
+    // Header (written last, when the counts are known), the question as asked, the records.
+    net::ByteWriter writer{std::span<std::byte>(answer_scratch_).first(limit - opt_size)};
+    writer.write_zeros(net::dns::kHeaderSize);
+    writer.write_bytes(query->question);
+    const auto hit =
+        cache_.render(query->name_wire, query->type, query->rclass, *generation, now, writer);
+    if (!hit || writer.overflowed()) {
+        return false;  // a miss, or an answer to truncate: the general path does it
+    }
+    header.qr = true;
+    header.aa = false;
+    header.tc = false;
+    header.ra = true;
+    header.ad = false;
+    header.rcode = static_cast<std::uint8_t>(hit->rcode & 0x0FU);
+    net::ByteWriter header_out{std::span<std::byte>(answer_scratch_).first(net::dns::kHeaderSize)};
+    net::dns::write_header(net::dns::WireHeader{header, 1, hit->answers, hit->authorities,
+                                                static_cast<std::uint16_t>(query->edns ? 1 : 0)},
+                           header_out);
+    std::vector<std::byte> wire(writer.position() + opt_size);
+    std::copy_n(answer_scratch_.begin(), writer.position(), wire.begin());
+    if (query->edns) {
+        // Ours, as fit_edns() puts it on every answer to an EDNS query.
+        net::dns::Edns edns;
+        edns.udp_payload_size = edns_packet_max_;
+        net::ByteWriter opt_out{std::span<std::byte>(wire).subspan(writer.position())};
+        (void)net::dns::write_opt(edns, opt_out);
+    }
+    ++stats_.cache_hits;
+    metrics_.cache_hits.inc();
+    out.to_clients.push_back(ClientMessage{client, std::move(wire)});
+    return true;
 }
 
 void QueryEngine::take_forwarder_output(platform::Instant now, EngineOutput& out) {

@@ -9,6 +9,12 @@
 //   3. a forwarded query is answered from the Cache when it can be, else handed to the
 //      Forwarder; upstream answers are cached and sent back, except answers that stop-dns-rebind
 //      doctors (server/rebind_filter.hpp): those are sent emptied and never cached.
+// Fast path, before step 1: a plain query (net/dns/query_view.hpp) whose question the cache holds
+// and the resolver decided to forward in its current decision generation (QueryResolver::
+// decision_generation(), Cache::render()) is answered straight from the cached wire bytes: no
+// Message is built and the resolver is not asked again. The bytes are the same the general path
+// would send; whatever the fast path is unsure of (EDNS version or DO bit, RD clear, log-queries,
+// an answer that would need truncating) goes the general way.
 // Answers are serialized for the client's transport: UDP answers are cut to the client's EDNS
 // size (or 512) with TC set (RFC 1035 §4.2.1), TCP answers may be up to 65535 bytes.
 // log-queries lines are emitted in dnsmasq's wording ("query[A] name from ip", "forwarded name
@@ -102,6 +108,9 @@ public:
     [[nodiscard]] const Forwarder& forwarder() const { return forwarder_; }
 
 private:
+    // The fast path of the banner; false when the general path must handle the query.
+    bool answer_from_cache(std::span<const std::byte> message, const ClientAddress& client,
+                           platform::Instant now, EngineOutput& out);
     void answer(const ClientAddress& client, net::dns::Message& reply,
                 const net::dns::Message& query, std::size_t size_limit, EngineOutput& out);
     void reply_error(const ClientAddress& client, const net::dns::Message& query,
@@ -137,7 +146,8 @@ private:
     ForwarderOutput forwarded_;
     Metrics metrics_;
     std::map<std::string, platform::Counter*> upstream_errors_;
-    ForwarderStats synced_;  // forwarder stats already added to the counters
+    ForwarderStats synced_;                  // forwarder stats already added to the counters
+    std::vector<std::byte> answer_scratch_;  // answer_from_cache() builds answers here
     EngineStats stats_;
 };
 

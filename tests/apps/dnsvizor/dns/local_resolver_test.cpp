@@ -459,5 +459,40 @@ TEST_F(LocalResolverTest, DnssecOkBitIsEchoed) {
     EXPECT_TRUE(reply.edns->dnssec_ok);
 }
 
+// The decision generation lets the server reuse "forward" decisions: it stays put while nothing
+// changes and moves with every change of local data; with interface-name rules (live interface
+// addresses) there is none.
+TEST_F(LocalResolverTest, DecisionGenerationMovesWithEveryChangeOfLocalData) {
+    const auto first = resolver().decision_generation();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_NE(*first, 0U);
+    (void)ask("www.example.com", RrType::kA);
+    EXPECT_EQ(resolver().decision_generation(), first);
+
+    std::optional<std::uint64_t> last = first;
+    const auto moved = [&] {
+        const auto now = resolver().decision_generation();
+        const bool changed = now.has_value() && now != last;
+        last = now;
+        return changed;
+    };
+    resolver().set_lease_name("laptop", net::Ipv4Address({192, 168, 1, 50}));
+    EXPECT_TRUE(moved());
+    resolver().remove_lease_name("laptop", net::Ipv4Address({192, 168, 1, 50}));
+    EXPECT_TRUE(moved());
+    resolver().set_hosts(hosts_from(kHosts));
+    EXPECT_TRUE(moved());
+    resolver().set_default_upstreams({Upstream{ip("192.0.2.53"), 53, ""}});
+    EXPECT_TRUE(moved());
+    resolver().set_host_name("router");
+    EXPECT_TRUE(moved());
+}
+
+TEST_F(LocalResolverTest, InterfaceNamesHaveNoDecisionGeneration) {
+    settings_.local.interface_names.push_back({"router.lan", "eth0", true, true});
+    interfaces_ = [](std::string_view) { return std::vector<net::IpAddress>{ip("10.1.1.1")}; };
+    EXPECT_FALSE(resolver().decision_generation().has_value());
+}
+
 }  // namespace
 }  // namespace nfv::dnsvizor::dns

@@ -197,8 +197,10 @@ TEST(Cache, SignaturesOfADoAnswerAreNotCached) {
     EXPECT_EQ(hit->answers[0].type(), RrType::kA);
 }
 
-// Entries are kept in wire form: what comes back is what went in, record for record (owner
-// names keep their case, every rdata type the cache holds round-trips), only the TTLs count down.
+// Entries are kept in wire form: what comes back is what went in, record for record (every rdata
+// type the cache holds round-trips), only the TTLs count down. Names are stored compressed
+// against the question, as every answer sends them, so a suffix shared with the question comes
+// back in the question's case (what a client sees either way).
 TEST(Cache, RecordsComeBackAsTheyWereStored) {
     platform::testing::ManualClock clock;
     Cache cache(settings());
@@ -218,13 +220,104 @@ TEST(Cache, RecordsComeBackAsTheyWereStored) {
     ASSERT_EQ(hit->answers.size(), answers.size());
     const std::uint32_t expected_ttls[] = {560, 260, 60};
     for (std::size_t i = 0; i < answers.size(); ++i) {
-        EXPECT_TRUE(hit->answers[i].name.identical(answers[i].name)) << i;
+        EXPECT_EQ(hit->answers[i].name, answers[i].name) << i;
         EXPECT_EQ(hit->answers[i].rdata, answers[i].rdata) << i;
         EXPECT_EQ(hit->answers[i].ttl, expected_ttls[i]) << i;
     }
     // The entry dies with its shortest record.
     clock.advance(60s);
     EXPECT_FALSE(cache.lookup(q, clock.now()));
+}
+
+TEST(Cache, RenderNeedsALookupThatConfirmedTheGeneration) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("www.example.");
+    ASSERT_TRUE(cache.insert(
+        q, response(q, Rcode::kNoError, {a_record("www.example.", 300, {192, 0, 2, 1})}),
+        clock.now()));
+    std::vector<std::byte> buffer(512);
+    const auto render = [&](std::uint64_t generation) {
+        net::ByteWriter out(buffer);
+        out.write_zeros(12 + 13 + 4);  // header and question
+        return cache.render(q.name.wire_without_root(), q.type, q.rclass, generation, clock.now(),
+                            out);
+    };
+    EXPECT_FALSE(render(1)) << "never confirmed";
+    ASSERT_TRUE(cache.lookup(q, clock.now()));
+    EXPECT_FALSE(render(1)) << "a lookup without a generation confirms nothing";
+    ASSERT_TRUE(cache.lookup(q, clock.now(), 1));
+    const auto rendered = render(1);
+    ASSERT_TRUE(rendered);
+    EXPECT_EQ(rendered->answers, 1);
+    EXPECT_EQ(rendered->authorities, 0);
+    EXPECT_EQ(rendered->rcode, 0);
+    EXPECT_FALSE(render(2)) << "a later generation must ask the resolver again";
+    EXPECT_FALSE(render(0));
+    EXPECT_EQ(cache.stats().hits, 3U);  // two lookups and one render
+}
+
+// The fast path must send exactly what the general path sends: the records render() appends
+// after a question are the bytes serialize() writes for the answer lookup() returns.
+TEST(Cache, RenderWritesWhatTheGeneralPathSerializes) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("Alias.Example.");
+    const auto nx = question("nx.example.");
+    ASSERT_TRUE(cache.insert(q,
+                             response(q, Rcode::kNoError,
+                                      {cname_record("alias.example.", 600, "www.target.example."),
+                                       a_record("www.target.example.", 300, {192, 0, 2, 1}),
+                                       a_record("www.target.example.", 200, {192, 0, 2, 2})}),
+                             clock.now()));
+    ASSERT_TRUE(cache.insert(
+        nx, response(nx, Rcode::kNxDomain, {}, {soa_record("example.", 3600, 900)}), clock.now()));
+    clock.advance(40s);
+    for (const auto& asked : {question("ALIAS.example."), question("nx.EXAMPLE.")}) {
+        const auto hit = cache.lookup(asked, clock.now(), 5);
+        ASSERT_TRUE(hit);
+        net::dns::Message reply = test::query(asked);
+        reply.answers = hit->answers;
+        reply.authorities = hit->authorities;
+        const auto general = test::wire(reply);
+
+        std::vector<std::byte> buffer(512);
+        net::ByteWriter out(buffer);
+        const std::size_t question_end = 12 + asked.name.wire_without_root().size() + 1 + 4;
+        out.write_bytes(std::span(general).first(question_end));
+        const auto rendered = cache.render(asked.name.wire_without_root(), asked.type, asked.rclass,
+                                           5, clock.now(), out);
+        ASSERT_TRUE(rendered);
+        EXPECT_EQ(rendered->answers, hit->answers.size());
+        EXPECT_EQ(rendered->authorities, hit->authorities.size());
+        EXPECT_EQ(rendered->rcode, hit->rcode);
+        const auto written = out.written();
+        EXPECT_EQ(std::vector<std::byte>(written.begin(), written.end()), general)
+            << asked.name.to_text();
+    }
+}
+
+TEST(Cache, RenderDeclinesWhatDoesNotFitOrHasExpired) {
+    platform::testing::ManualClock clock;
+    Cache cache(settings());
+    const auto q = question("www.example.");
+    ASSERT_TRUE(cache.insert(
+        q, response(q, Rcode::kNoError, {a_record("www.example.", 30, {192, 0, 2, 1})}),
+        clock.now()));
+    ASSERT_TRUE(cache.lookup(q, clock.now(), 1));
+    std::vector<std::byte> small(12 + 13 + 4 + 10);  // the A record needs 16
+    net::ByteWriter out(small);
+    out.write_zeros(12 + 13 + 4);
+    EXPECT_FALSE(cache.render(q.name.wire_without_root(), q.type, q.rclass, 1, clock.now(), out));
+    EXPECT_EQ(cache.stats().hits, 1U);
+
+    clock.advance(30s);
+    std::vector<std::byte> buffer(512);
+    net::ByteWriter again(buffer);
+    EXPECT_FALSE(cache.render(q.name.wire_without_root(), q.type, q.rclass, 1, clock.now(), again));
+    EXPECT_EQ(cache.size(), 1U) << "the general path removes it and counts the miss";
+    EXPECT_FALSE(cache.lookup(q, clock.now(), 1));
+    EXPECT_EQ(cache.size(), 0U);
 }
 
 TEST(Cache, AnswerOfOnlySignaturesIsNotCached) {

@@ -2,6 +2,8 @@
 // records, refuses "refused.test.", forwards everything else to `upstreams`.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "dns/query_resolver.hpp"
@@ -14,6 +16,11 @@ public:
     std::vector<dns::Upstream> upstreams;
     std::size_t local_records = 1;  // A records per local answer
     int calls = 0;
+    std::optional<std::uint64_t> generation;  // decision_generation(); nullopt: no fast path
+
+    [[nodiscard]] std::optional<std::uint64_t> decision_generation() const override {
+        return generation;
+    }
 
     dns::Decision resolve(const net::dns::Message& query, const dns::ClientInfo& /*client*/,
                           platform::Instant /*now*/) override {

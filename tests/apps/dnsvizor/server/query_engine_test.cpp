@@ -89,6 +89,109 @@ TEST(QueryEngine, ForwardedAnswerIsCachedAndServedFromCache) {
         1U);
 }
 
+// The fast path (a hit the resolver confirmed in its current decision generation) answers
+// without the resolver and sends the very bytes the general path sends, with and without EDNS,
+// echoing the question as asked.
+TEST(QueryEngine, RepeatHitsSkipTheResolverAndSendTheSameBytes) {
+    Harness h;
+    h.resolver.generation = 1;
+    h.ask(test::query(question("www.example."), 1));
+    h.upstream_answers({test::cname_record("www.example.", 300, "web.example."),
+                        test::a_record("web.example.", 300, {192, 0, 2, 1})});
+    ASSERT_EQ(h.client_reply().answers.size(), 2U);
+    h.clock.advance(10s);
+    auto edns_query = test::query(question("WWW.Example."), 7);
+    edns_query.edns = net::dns::Edns{};
+    edns_query.edns->udp_payload_size = 4096;
+    std::uint64_t generation = 1;
+    for (const auto& asked : {test::query(question("WWW.Example."), 7), edns_query}) {
+        // The general path in a new generation (the resolver is asked; the hit confirms it)...
+        h.resolver.generation = ++generation;
+        const int calls = h.resolver.calls;
+        h.ask(asked);
+        EXPECT_EQ(h.resolver.calls, calls + 1);
+        ASSERT_EQ(h.out.to_clients.size(), 1U);
+        const auto general = h.out.to_clients[0].wire;
+        // ...then the fast path.
+        h.ask(asked);
+        EXPECT_EQ(h.resolver.calls, calls + 1) << "answered without the resolver";
+        ASSERT_EQ(h.out.to_clients.size(), 1U);
+        EXPECT_EQ(h.out.to_clients[0].client, h.client);
+        EXPECT_EQ(h.out.to_clients[0].wire, general) << asked.edns.has_value();
+        const auto reply = h.client_reply();
+        EXPECT_TRUE(reply.questions.at(0).name.identical(test::name("WWW.Example.")));
+        EXPECT_EQ(reply.answers.at(0).ttl, 290U);
+        EXPECT_EQ(reply.edns.has_value(), asked.edns.has_value());
+        if (reply.edns) {
+            EXPECT_EQ(reply.edns->udp_payload_size, net::dns::kDefaultEdnsUdpSize);
+        }
+    }
+    EXPECT_EQ(h.engine->stats().cache_hits, 4U);
+    EXPECT_EQ(
+        h.metrics.counter("dnsvizor_cache_hits_total", "Queries answered from the cache").value(),
+        4U);
+}
+
+// A lease or reloaded hosts file (a new decision generation) may now answer a name locally: the
+// resolver is asked again before the cache answers.
+TEST(QueryEngine, NewDecisionGenerationAsksTheResolverAgain) {
+    Harness h;
+    h.resolver.generation = 1;
+    h.ask(test::query(question("www.example.")));
+    h.upstream_answers({test::a_record("www.example.", 300, {192, 0, 2, 1})});
+    h.ask(test::query(question("www.example.")));
+    h.ask(test::query(question("www.example.")));
+    EXPECT_EQ(h.resolver.calls, 2) << "the first hit confirms, the second skips the resolver";
+    h.resolver.generation = 2;
+    h.ask(test::query(question("www.example.")));
+    EXPECT_EQ(h.resolver.calls, 3);
+    h.ask(test::query(question("www.example.")));
+    EXPECT_EQ(h.resolver.calls, 3);
+    EXPECT_EQ(h.client_reply().answers.size(), 1U);
+}
+
+// What the fast path leaves alone: an answer too big for the client's UDP size is cut by the
+// general path (TC); RD clear is forwarded; log-queries logs every hit.
+TEST(QueryEngine, FastPathLeavesTruncationRdClearAndLoggingToTheGeneralPath) {
+    Harness h;
+    h.resolver.generation = 1;
+    h.ask(test::query(question("big.example.")));
+    std::vector<net::dns::ResourceRecord> many;
+    for (std::uint8_t i = 0; i < 60; ++i) {
+        many.push_back(test::a_record("big.example.", 300, {192, 0, 2, i}));
+    }
+    h.upstream_answers(many);
+    h.client.over_tcp = true;
+    h.ask(test::query(question("big.example.")));  // confirms
+    h.ask(test::query(question("big.example.")));  // fast
+    EXPECT_EQ(h.resolver.calls, 2);
+    EXPECT_EQ(h.client_reply().answers.size(), 60U);
+    h.client.over_tcp = false;
+    h.ask(test::query(question("big.example.")));
+    EXPECT_EQ(h.resolver.calls, 3) << "too big for 512 bytes: the general path";
+    const auto udp = h.client_reply();
+    EXPECT_TRUE(udp.header.tc);
+    EXPECT_LE(h.out.to_clients.at(0).wire.size(), 512U);
+
+    auto no_rd = test::query(question("big.example."));
+    no_rd.header.rd = false;
+    h.ask(no_rd);
+    EXPECT_EQ(h.out.to_upstreams.size(), 1U);
+
+    h.settings.log.log_queries = true;
+    h.build();
+    h.client.over_tcp = true;
+    h.ask(test::query(question("big.example.")));
+    h.upstream_answers(many);
+    h.ask(test::query(question("big.example.")));
+    h.ask(test::query(question("big.example.")));
+    std::size_t cached_lines = 0;
+    for (const auto& line : h.sink.lines()) {
+        cached_lines += line.find("cached big.example is") != std::string::npos ? 1U : 0U;
+    }
+    EXPECT_EQ(cached_lines, 2U);
+}
+
 TEST(QueryEngine, LocalDataShadowsTheCache) {
     Harness h;
     h.ask(test::query(question("a.local.test.")));

@@ -63,5 +63,8 @@ enum class TrailingData : std::uint8_t { kReject, kIgnore };
 /// max(512, min(advertised size, configured_max)). configured_max is dnsmasq's edns-packet-max.
 [[nodiscard]] std::size_t effective_udp_limit(const Message& query,
                                               std::size_t configured_max = kDefaultEdnsUdpSize);
+/// The same from the size a query advertised in its OPT record (nullopt: no EDNS).
+[[nodiscard]] std::size_t udp_limit_for(std::optional<std::uint16_t> advertised,
+                                        std::size_t configured_max = kDefaultEdnsUdpSize);
 
 }  // namespace nfv::net::dns
