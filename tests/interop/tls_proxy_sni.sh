@@ -69,7 +69,7 @@ pid $T/nginx/nginx.pid;
 error_log $T/nginx/error.log;
 events { worker_connections 256; }
 http {
-  log_format pp '\$proxy_protocol_addr \$remote_addr "\$request"';
+  log_format pp '\$proxy_protocol_addr \$remote_addr \$proxy_protocol_server_addr:\$proxy_protocol_server_port "\$request"';
   access_log $T/nginx/access.log pp;
   client_body_temp_path $T/nginx/body;
   proxy_temp_path $T/nginx/proxy;
@@ -174,8 +174,8 @@ nfv_expect_match "alert number 112|unrecognized name" "$bad" "unknown SNI gets a
 pp=$(nfv_in "$cli" curl -sS --max-time 10 --resolve pp.test:443:10.44.0.1 --cacert "$T/a.pem" \
   https://pp.test/ 2>&1)
 nfv_expect_eq "pp:10.44.0.2" "$pp" "nginx (listen proxy_protocol) sees the client address via PROXY v2"
-nfv_wait_until 5 "nginx access log line" grep -q "^10.44.0.2 10.44.0.129 " "$T/nginx/access.log"
-nfv_log "ok: nginx logged \$proxy_protocol_addr=10.44.0.2 from peer 10.44.0.129"
+nfv_wait_until 5 "nginx access log line" grep -q "^10.44.0.2 10.44.0.129 10.44.0.1:443 " "$T/nginx/access.log"
+nfv_log "ok: nginx logged \$proxy_protocol_addr=10.44.0.2 from peer 10.44.0.129, destination 10.44.0.1:443 (the listener)"
 
 # PROXY v2 TLVs (ALPN, authority, SSL) in a raw capture (socat records what arrives: no
 # Debian package reads PP2_TYPE_SSL back; nginx 1.22 has no TLV variables)
