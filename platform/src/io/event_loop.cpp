@@ -220,6 +220,50 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     return true;
 }
 
+void EventLoop::coalesce_readiness(std::span<Completion> batch) {
+    // A multishot poll posts a completion for every wake-up of the fd, so a busy socket shows up
+    // several times in one batch, and each would cost its owner a drain (a recvmmsg or read that
+    // mostly finds what the first one already took). Readiness is level-triggered here: the
+    // owner drains the fd when called, so the first completion of an arm, carrying the union of
+    // the batch's revents for it (a POLLRDHUP seen only later must not be lost), says it all.
+    ++batch_serial_;
+    const auto mergeable = [&](const Completion& c) -> Slot* {
+        const auto index = static_cast<std::uint32_t>(c.user_data);
+        const auto arm = static_cast<std::uint32_t>(c.user_data >> 32U);
+        if (arm == 0 || index >= slots_.size() || c.result < 0 ||
+            (c.flags & IORING_CQE_F_MORE) == 0) {
+            return nullptr;
+        }
+        Slot& slot = slots_[index];
+        return slot.in_use && slot.arm == arm ? &slot : nullptr;
+    };
+    bool merged = false;
+    for (Completion& c : batch) {
+        Slot* slot = mergeable(c);
+        if (slot == nullptr) {
+            continue;
+        }
+        if (slot->batch_serial != batch_serial_) {
+            slot->batch_serial = batch_serial_;
+            slot->batch_revents = static_cast<std::uint32_t>(c.result);
+        } else {
+            slot->batch_revents |= static_cast<std::uint32_t>(c.result);
+            c.duplicate = true;
+            merged = true;
+        }
+    }
+    if (!merged) {
+        return;
+    }
+    for (Completion& c : batch) {
+        if (Slot* slot = mergeable(c); slot != nullptr && !c.duplicate) {
+            c.result = static_cast<std::int32_t>(slot->batch_revents);
+        }
+    }
+    stats_.coalesced += static_cast<std::uint64_t>(
+        std::count_if(batch.begin(), batch.end(), [](const Completion& c) { return c.duplicate; }));
+}
+
 std::size_t EventLoop::run_deferred() {
     if (deferred_.empty()) {
         return 0;
@@ -298,11 +342,6 @@ IoResult<std::size_t> EventLoop::run_once(std::optional<Duration> timeout) {
     // liburing, and the CQ ring slots must be released promptly.
     std::size_t dispatched = 0;
     std::array<io_uring_cqe*, kCompletionBatch> cqes{};
-    struct Completion {
-        std::uint64_t user_data;
-        std::int32_t result;
-        std::uint32_t flags;
-    };
     std::array<Completion, kCompletionBatch> batch{};
     bool woke = false;
     for (;;) {
@@ -312,10 +351,14 @@ IoResult<std::size_t> EventLoop::run_once(std::optional<Duration> timeout) {
         }
         woke = true;
         for (unsigned i = 0; i < n; ++i) {
-            batch[i] = Completion{cqes[i]->user_data, cqes[i]->res, cqes[i]->flags};
+            batch[i] = Completion{cqes[i]->user_data, cqes[i]->res, cqes[i]->flags, false};
         }
         io_uring_cq_advance(&ring_, n);
+        coalesce_readiness(std::span(batch).first(n));
         for (unsigned i = 0; i < n; ++i) {
+            if (batch[i].duplicate) {
+                continue;
+            }
             if (handle_completion(batch[i].user_data, batch[i].result, batch[i].flags)) {
                 ++dispatched;
             }

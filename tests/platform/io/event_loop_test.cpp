@@ -149,6 +149,34 @@ TEST(EventLoop, OneShotPollFallbackReportsEachReadiness) {
     expect_each_readiness_reported(false);
 }
 
+// Three wake-ups of a multishot poll before the loop looks: one dispatch (the owner drains the fd
+// anyway), with the union of the revents; the other completions are counted as coalesced.
+TEST(EventLoop, ReadinessCompletionsOfOneBatchAreDispatchedOnce) {
+    SystemClock clock;
+    auto loop = make_loop(clock);
+    ASSERT_TRUE(loop);
+    UniqueFd efd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    ASSERT_TRUE(efd.valid());
+    Recorder recorder(*loop);
+    recorder.watch.arm(efd.get(), POLLIN, /*multishot=*/true);
+    ASSERT_TRUE(loop->run_once(0ns));  // submit the poll
+    for (int i = 0; i < 3; ++i) {
+        signal_eventfd(efd.get());
+    }
+    ASSERT_TRUE(loop->run_once(1s));
+    ASSERT_EQ(recorder.events.size(), 1U);
+    EXPECT_NE(recorder.events[0] & POLLIN, 0U);
+    EXPECT_EQ(loop->stats().completions + loop->stats().coalesced, 3U)
+        << "one completion per wake-up, all but the first folded";
+    EXPECT_EQ(loop->stats().coalesced, 2U);
+    // Still armed: the next wake-up is reported again.
+    std::uint64_t value = 0;
+    ASSERT_EQ(::read(efd.get(), &value, sizeof(value)), static_cast<ssize_t>(sizeof(value)));
+    signal_eventfd(efd.get());
+    ASSERT_TRUE(loop->run_once(1s));
+    EXPECT_EQ(recorder.events.size(), 2U);
+}
+
 TEST(EventLoop, DisarmedWatchIsSilent) {
     SystemClock clock;
     auto loop = make_loop(clock);

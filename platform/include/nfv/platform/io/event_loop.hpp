@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <liburing.h>
@@ -95,6 +96,7 @@ struct EventLoopStats {
     std::uint64_t wakeups = 0;      // iterations that returned with at least one completion
     std::uint64_t completions = 0;  // CQEs processed
     std::uint64_t timers_fired = 0;
+    std::uint64_t coalesced = 0;  // readiness completions folded into an earlier one of a batch
 };
 
 class EventLoop {
@@ -140,6 +142,14 @@ private:
         bool multishot = false;
         bool in_use = false;
         bool flush_requested = false;
+        std::uint64_t batch_serial = 0;   // coalesce_readiness(): last batch that saw this slot
+        std::uint32_t batch_revents = 0;  // ... and the union of its revents there
+    };
+    struct Completion {  // a CQE copied out of the ring
+        std::uint64_t user_data;
+        std::int32_t result;
+        std::uint32_t flags;
+        bool duplicate;  // folded into an earlier completion of the same arm
     };
     struct Pending {  // deferred readiness or flush request
         std::uint32_t slot;
@@ -154,6 +164,7 @@ private:
     void disarm_slot(std::uint32_t slot);
     io_uring_sqe* get_sqe();
     bool handle_completion(std::uint64_t user_data, std::int32_t result, std::uint32_t flags);
+    void coalesce_readiness(std::span<Completion> batch);
     std::size_t run_deferred();
     std::size_t run_timers();
     void run_flushes();
@@ -168,6 +179,7 @@ private:
     std::vector<Pending> flushes_;
     std::vector<Pending> flushes_running_;
     std::uint32_t next_arm_ = 1;
+    std::uint64_t batch_serial_ = 0;
     bool stop_requested_ = false;
     bool multishot_poll_ = true;  // cleared if the kernel rejects IORING_POLL_ADD_MULTI
     EventLoopStats stats_;
