@@ -16,6 +16,9 @@
 #                        (nginx `ssl_session_tickets off`, ours "session_tickets": {"enabled":
 #                        false}, a second nfv-tls-proxy process): every handshake is a full one
 #   4MiB body MB/s       GET /big over 8 connections (wrk Transfer/sec)
+#   proxy CPU            utime+stime of the proxy (master and workers, from /proc/PID/stat)
+#                        during each run, per request (µs) or per GB moved (s): wrk and the
+#                        backend share the same 2 cores, so this is the fairer efficiency figure
 #   idle conn memory     RSS growth (all processes, masters and workers, of each) with
 #                        NFV_BENCH_IDLE idle TLS connections (handshake done, then silence),
 #                        per connection; the backend's side is not counted for either
@@ -130,6 +133,7 @@ ref_pid=$NFV_LAST_PID
 nfv_spawn "$px" ours "$ours" --config "$T/proxy.json"
 our_pid=$NFV_LAST_PID
 nfv_spawn "$px" ours-full "$ours" --config "$T/proxy-full.json"
+our_full_pid=$NFV_LAST_PID
 nfv_wait_for_tcp_port "$be" 8080 10
 nfv_wait_for_tcp_port "$px" 8444 10
 nfv_wait_for_tcp_port "$px" 444 10
@@ -151,36 +155,60 @@ tree_rss_kib() {
   echo "$total"
 }
 
-# wrk_metric PORT PATH CONNECTIONS KIND [wrk args]: req/s (KIND=rps) or MB/s (KIND=mbs).
+TICKS=$(getconf CLK_TCK)
+# tree_cpu_ticks PID: utime + stime of a process and its descendants (fields 14 and 15 of
+# /proc/PID/stat, counted after the ")" that ends the command name, which may hold spaces).
+tree_cpu_ticks() {
+  local total=0 p t
+  for p in $(tree_pids "$1"); do
+    t=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')
+    total=$((total + ${t:-0}))
+  done
+  echo "$total"
+}
+
+# wrk_metric PID PORT PATH CONNECTIONS KIND [wrk args]: "RATE CPU" where RATE is req/s
+# (KIND=rps) or MB/s (KIND=mbs) and CPU is the proxy tree PID's CPU time per request in µs
+# (rps) or per GB transferred in s (mbs).
 wrk_metric() {
-  local port=$1 path=$2 conns=$3 kind=$4; shift 4
-  local out
+  local pid=$1 port=$2 path=$3 conns=$4 kind=$5; shift 5
+  local out before after
+  before=$(tree_cpu_ticks "$pid")
   out=$(nfv_in "$cli" wrk -t2 -c"$conns" -d"${SECONDS_PER_RUN}s" "$@" "https://10.47.0.1:$port$path" 2>&1)
+  after=$(tree_cpu_ticks "$pid")
   if grep -qE "Non-2xx|Socket errors: connect [1-9]" <<<"$out"; then
     nfv_log "wrk reported errors on :$port$path: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ')"
   fi
-  if [ "$kind" = rps ]; then
-    awk '/^Requests\/sec:/ {print $2}' <<<"$out"
-  else
-    awk '/^Transfer\/sec:/ {
-      v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v)
-      if (u == "GB") v *= 1024; else if (u == "KB") v /= 1024; else if (u == "B") v /= 1048576
-      printf "%.1f\n", v }' <<<"$out"
-  fi
+  # "  123456 requests in 10.00s, 1.23GB read"
+  awk -v kind="$kind" -v ticks=$((after - before)) -v hz="$TICKS" '
+    function mib(v, u) { if (u == "GB") return v * 1024; if (u == "KB") return v / 1024;
+                         if (u == "B") return v / 1048576; return v }
+    / requests in / { n = $1; r = $5; u = r; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", r)
+                      read_mib = mib(r, u) }
+    /^Requests\/sec:/ { rps = $2 }
+    /^Transfer\/sec:/ { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[A-Za-z]+$/, "", v); mbs = mib(v, u) }
+    END { cpu = ticks / hz
+          if (kind == "rps") printf "%s %.1f\n", rps, (n > 0 ? cpu * 1000000 / n : 0)
+          else printf "%.1f %.2f\n", mbs, (read_mib > 0 ? cpu / (read_mib / 1024) : 0) }' <<<"$out"
 }
 
-declare -A runs
+declare -A runs cpu
 for round in $(seq 1 "$NFV_BENCH_REPEAT"); do
   for who in ref ours; do
-    port=8443
-    [ "$who" = ours ] && port=443
-    runs[$who-ka]+=" $(wrk_metric "$port" /small 50 rps)"
-    runs[$who-hs]+=" $(wrk_metric "$port" /small 50 rps -H 'Connection: close')"
-    runs[$who-full]+=" $(wrk_metric "$((port + 1))" /small 50 rps -H 'Connection: close')"
-    runs[$who-big]+=" $(wrk_metric "$port" /big 8 mbs)"
-    nfv_log "round $round $who: keep-alive${runs[$who-ka]##* } req/s," \
-      "close${runs[$who-hs]##* } conns/s, full${runs[$who-full]##* } handshakes/s," \
-      "big${runs[$who-big]##* } MB/s"
+    port=8443 pid=$ref_pid full_pid=$ref_pid
+    [ "$who" = ours ] && port=443 pid=$our_pid full_pid=$our_full_pid
+    read -r rate use < <(wrk_metric "$pid" "$port" /small 50 rps)
+    runs[$who-ka]+=" $rate" cpu[$who-ka]+=" $use"
+    read -r rate use < <(wrk_metric "$pid" "$port" /small 50 rps -H 'Connection: close')
+    runs[$who-hs]+=" $rate" cpu[$who-hs]+=" $use"
+    read -r rate use < <(wrk_metric "$full_pid" "$((port + 1))" /small 50 rps -H 'Connection: close')
+    runs[$who-full]+=" $rate" cpu[$who-full]+=" $use"
+    read -r rate use < <(wrk_metric "$pid" "$port" /big 8 mbs)
+    runs[$who-big]+=" $rate" cpu[$who-big]+=" $use"
+    nfv_log "round $round $who: keep-alive${runs[$who-ka]##* } req/s (${cpu[$who-ka]##* } us/req)," \
+      "close${runs[$who-hs]##* } conns/s (${cpu[$who-hs]##* } us)," \
+      "full${runs[$who-full]##* } handshakes/s (${cpu[$who-full]##* } us)," \
+      "big${runs[$who-big]##* } MB/s (${cpu[$who-big]##* } s/GB)"
   done
 done
 
@@ -218,5 +246,9 @@ bench_report "keep-alive req/s" "$(median "${runs[ours-ka]}")" "$(median "${runs
 bench_report "new conns/s" "$(median "${runs[ours-hs]}")" "$(median "${runs[ref-hs]}")" conn/s higher
 bench_report "full handshakes/s" "$(median "${runs[ours-full]}")" "$(median "${runs[ref-full]}")" conn/s higher
 bench_report "4MiB body MB/s" "$(median "${runs[ours-big]}")" "$(median "${runs[ref-big]}")" MB/s higher
+bench_report "keep-alive cpu/req" "$(median "${cpu[ours-ka]}")" "$(median "${cpu[ref-ka]}")" us lower
+bench_report "new conn cpu/conn" "$(median "${cpu[ours-hs]}")" "$(median "${cpu[ref-hs]}")" us lower
+bench_report "full handshake cpu" "$(median "${cpu[ours-full]}")" "$(median "${cpu[ref-full]}")" us lower
+bench_report "4MiB body cpu/GB" "$(median "${cpu[ours-big]}")" "$(median "${cpu[ref-big]}")" s lower
 bench_report "idle conn memory" "$our_idle" "$ref_idle" KiB/conn lower
 bench_report "rss after" "$(tree_rss_kib "$our_pid")" "$(tree_rss_kib "$ref_pid")" KiB lower
