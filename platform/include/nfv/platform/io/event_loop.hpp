@@ -16,6 +16,9 @@
 //   * batching comes from recvmmsg/sendmmsg into fixed, pre-allocated pools, so there is no
 //     allocation per packet, and a slow consumer leaves data in the kernel (back-pressure)
 //     instead of exhausting a provided-buffer ring (ENOBUFS, re-arm protocol).
+// Readiness is level-triggered for the owners: each drains its fd when called, so the several
+// completions a busy fd's multishot poll posts into one batch are dispatched once, with the union
+// of their revents (coalesce_readiness(); counted in EventLoopStats::coalesced).
 // Timers come from a TimerQueue; the wait in run_once() is io_uring_submit_and_wait_timeout() with
 // the time to the nearest deadline (an io_uring timeout, passed as the EXT_ARG wait argument).
 #pragma once
