@@ -19,5 +19,8 @@ target_link_libraries(nfv_dnsvizor_server PUBLIC nfv::net nfv::platform nfv::pla
 add_executable(nfv-dnsvizor src/main.cpp)
 target_link_libraries(nfv-dnsvizor PRIVATE nfv::dnsvizor_server nfv::dnsvizor_dhcp nfv::dnsvizor_dns nfv::dnsvizor_config
                                            nfv::platform_io nfv::platform nfv::warnings)
+# libstdc++ linked statically: only the parts we use are mapped, instead of touching ~1.5 MiB of
+# the shared library (resident memory is what dnsmasq users compare).
+target_link_options(nfv-dnsvizor PRIVATE -static-libstdc++ -static-libgcc)
 install(TARGETS nfv-dnsvizor RUNTIME DESTINATION sbin)
 target_compile_definitions(nfv-dnsvizor PRIVATE NFV_VERSION="${PROJECT_VERSION}")
