@@ -43,7 +43,7 @@ Watch::~Watch() {
     loop_.remove_slot(slot_);
 }
 
-void Watch::arm(int fd, std::uint32_t events, bool multishot) {
+void Watch::arm(int fd, std::uint32_t events, bool multishot, PollMode mode) {
     EventLoop::Slot& slot = loop_.slots_[slot_];
     if (slot.arm != 0) {
         loop_.disarm_slot(slot_);
@@ -51,6 +51,7 @@ void Watch::arm(int fd, std::uint32_t events, bool multishot) {
     slot.fd = fd;
     slot.events = events;
     slot.multishot = multishot;
+    slot.rearmed = mode == PollMode::kRearmed;
     loop_.arm_slot(slot_);
 }
 
@@ -157,7 +158,7 @@ void EventLoop::arm_slot(std::uint32_t index) {
     if (next_arm_ == 0) {
         next_arm_ = 1;
     }
-    if (slot.multishot && multishot_poll_) {
+    if (slot.multishot && multishot_poll_ && !slot.rearmed) {
         io_uring_prep_poll_multishot(sqe, slot.fd, slot.events);
     } else {
         io_uring_prep_poll_add(sqe, slot.fd, slot.events);
@@ -194,7 +195,7 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     if (!more) {
         slot.arm = 0;
     }
-    if (result == -EINVAL && slot.multishot && multishot_poll_) {
+    if (result == -EINVAL && slot.multishot && multishot_poll_ && !slot.rearmed) {
         // Kernel without IORING_POLL_ADD_MULTI (< 5.13): fall back, loop-wide, to one-shot polls
         // that are re-armed after every completion.
         multishot_poll_ = false;

@@ -117,7 +117,8 @@ UdpSocket::UdpSocket(EventLoop& loop, UniqueFd fd, const SocketAddress& local,
         receive_iov_[i].iov_base = receive_pool_.data() + i * options.max_datagram_size;
         receive_iov_[i].iov_len = options.max_datagram_size;
     }
-    read_watch_.arm(fd_.get(), POLLIN, /*multishot=*/true);
+    read_watch_.arm(fd_.get(), POLLIN, /*multishot=*/true,
+                    options.multishot_receive ? PollMode::kMultishot : PollMode::kRearmed);
 }
 
 UdpSocket::~UdpSocket() {
@@ -163,7 +164,7 @@ void UdpSocket::receive() {
                 ++stats_.receive_errors;
                 continue;
             }
-            return;  // drained; the multishot poll reports the next arrival
+            return;  // drained; the read watch reports the next arrival
         }
         ++stats_.receive_calls;
         const auto count = static_cast<std::size_t>(n);

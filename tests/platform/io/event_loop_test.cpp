@@ -177,6 +177,32 @@ TEST(EventLoop, ReadinessCompletionsOfOneBatchAreDispatchedOnce) {
     EXPECT_EQ(recorder.events.size(), 2U);
 }
 
+// PollMode::kRearmed: the same three wake-ups make one completion (the one-shot poll is quiet
+// until the loop re-arms it), and the watch stays armed for the next one.
+TEST(EventLoop, RearmedWatchPostsOneCompletionPerIteration) {
+    SystemClock clock;
+    auto loop = make_loop(clock);
+    ASSERT_TRUE(loop);
+    UniqueFd efd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    ASSERT_TRUE(efd.valid());
+    Recorder recorder(*loop);
+    recorder.watch.arm(efd.get(), POLLIN, /*multishot=*/true, PollMode::kRearmed);
+    ASSERT_TRUE(loop->run_once(0ns));  // submit the poll
+    for (int round = 1; round <= 3; ++round) {
+        for (int i = 0; i < 3; ++i) {
+            signal_eventfd(efd.get());
+        }
+        ASSERT_TRUE(loop->run_once(1s));
+        ASSERT_EQ(recorder.events.size(), static_cast<std::size_t>(round));
+        EXPECT_NE(recorder.events.back() & POLLIN, 0U);
+        EXPECT_EQ(loop->stats().completions, static_cast<std::uint64_t>(round));
+        EXPECT_EQ(loop->stats().coalesced, 0U);
+        EXPECT_TRUE(recorder.watch.armed());
+        std::uint64_t value = 0;
+        ASSERT_EQ(::read(efd.get(), &value, sizeof(value)), static_cast<ssize_t>(sizeof(value)));
+    }
+}
+
 TEST(EventLoop, DisarmedWatchIsSilent) {
     SystemClock clock;
     auto loop = make_loop(clock);

@@ -100,6 +100,32 @@ TEST(UdpSocket, WorksOnTheOneShotPollFallback) {
     EXPECT_EQ(rx.payloads.back(), "r4");
 }
 
+// multishot_receive = false (PollMode::kRearmed): the socket keeps receiving round after round,
+// and a burst that arrived before the loop looked costs one completion, not one per datagram.
+TEST(UdpSocket, RearmedReceiveWatchKeepsReceiving) {
+    LoopFixture f;
+    Received rx;
+    Received ignore;
+    UdpOptions rearmed;
+    rearmed.multishot_receive = false;
+    auto receiver = UdpSocket::bind(*f.loop, loopback4(), rearmed, rx.handler());
+    auto sender = UdpSocket::bind(*f.loop, loopback4(), {}, ignore.handler());
+    ASSERT_TRUE(receiver);
+    ASSERT_TRUE(sender);
+    ASSERT_TRUE(f.loop->run_once(std::chrono::nanoseconds(0)));  // submit the receive poll
+    for (int round = 0; round < 5; ++round) {
+        const auto before = f.loop->stats().completions + f.loop->stats().coalesced;
+        for (int i = 0; i < 3; ++i) {
+            ASSERT_TRUE((*sender)->send_to((*receiver)->local_address(),
+                                           bytes_of("r" + std::to_string(round))));
+        }
+        ASSERT_TRUE(f.run_until([&] { return rx.payloads.size() == std::size_t(round) * 3 + 3; }));
+        // The sender's flush and the receiver's one wake-up; a multishot poll would add two.
+        EXPECT_LE(f.loop->stats().completions + f.loop->stats().coalesced - before, 2U);
+    }
+    EXPECT_EQ(rx.payloads.back(), "r4");
+}
+
 TEST(UdpSocket, DeliversManyDatagramsInOneBatch) {
     LoopFixture f;
     Received rx;

@@ -26,6 +26,7 @@ UdpOptions listener_options() {
     options.max_datagram_size = 4096;
     options.send_queue_datagrams = 1024;
     options.send_queue_bytes = 1024 * 1024;
+    options.multishot_receive = false;  // a busy DNS port: see UdpOptions
     return options;
 }
 

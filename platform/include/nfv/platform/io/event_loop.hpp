@@ -60,6 +60,14 @@ protected:
     PollTarget& operator=(PollTarget&&) = default;
 };
 
+/// How a watch that stays armed is kept armed:
+///   kMultishot  one multishot poll: the kernel posts a completion for every wake-up of the fd
+///               (one SQE for the watch's life; the right choice for many mostly idle fds);
+///   kRearmed    a one-shot poll, re-armed by the loop before each dispatch and submitted with
+///               the next wait: one completion per loop iteration at most, so a busy fd being
+///               drained does not make the kernel queue completions for every arrival.
+enum class PollMode : std::uint8_t { kMultishot, kRearmed };
+
 /// A registration of one PollTarget with the loop; RAII (the destructor cancels any armed poll).
 /// This is the building block of the io objects; applications normally use those instead.
 class Watch {
@@ -71,8 +79,9 @@ public:
 
     /// Starts watching `fd` for `events` (POLLIN / POLLOUT ...). A multishot watch stays armed
     /// until disarm() (the loop re-arms it if the kernel ends it); a one-shot watch fires once.
-    /// Re-arming an armed watch replaces the previous arm.
-    void arm(int fd, std::uint32_t events, bool multishot);
+    /// Re-arming an armed watch replaces the previous arm. `mode` says how a multishot watch is
+    /// kept armed (see PollMode).
+    void arm(int fd, std::uint32_t events, bool multishot, PollMode mode = PollMode::kMultishot);
     /// Stops watching; no further on_ready() for the previous arm. No-op when not armed.
     void disarm();
     [[nodiscard]] bool armed() const;
@@ -143,6 +152,7 @@ private:
         std::uint32_t arm = 0;         // id of the current arm; 0 = not armed
         std::uint32_t generation = 1;  // bumped when the slot is freed (for deferred work)
         bool multishot = false;
+        bool rearmed = false;  // PollMode::kRearmed: one-shot polls even when multishot works
         bool in_use = false;
         bool flush_requested = false;
         std::uint64_t batch_serial = 0;   // coalesce_readiness(): last batch that saw this slot

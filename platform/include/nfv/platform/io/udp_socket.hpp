@@ -63,6 +63,11 @@ struct UdpOptions {
     std::size_t send_queue_bytes = 256 * 1024;  // send queue capacity in payload bytes
     bool segmentation_offload = false;          // UDP GSO on send (see above)
     bool receive_offload = false;               // UDP GRO on receive (see above)
+    // Receive readiness as PollMode::kMultishot (true) or kRearmed (false). Under a steady
+    // stream of datagrams a multishot poll makes the kernel queue a completion for every arrival
+    // while the socket is being drained anyway; a re-armed one-shot poll stays quiet until the
+    // next loop iteration (nfv-dnsvizor under dnsperf: ~10% less CPU per query).
+    bool multishot_receive = true;
 };
 
 struct ReceivedDatagram {
