@@ -118,7 +118,7 @@ bool Cache::insert(const net::dns::Question& question, const net::dns::Message& 
     }
     // The records are written as they follow the question in an answer, so that the name
     // pointers are right in every answer built from them (see the banner).
-    net::ByteWriter out(scratch_);
+    net::ByteWriter out(scratch_.span());
     out.write_zeros(net::dns::kHeaderSize);
     net::dns::NameCompressor compressor;
     compressor.write(question.name, out);
@@ -240,7 +240,7 @@ std::optional<CachedAnswer> Cache::lookup(const net::dns::Question& question, pl
     // The records are parsed back as the answer they were written for: header, the question,
     // then the records. They were written by insert(), so this cannot fail unless memory was
     // corrupted; a failure drops the entry and counts as a miss rather than answering wrongly.
-    net::ByteWriter message(scratch_);
+    net::ByteWriter message(scratch_.span());
     net::dns::Header header;
     header.qr = true;
     net::dns::write_header(

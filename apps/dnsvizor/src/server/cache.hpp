@@ -40,6 +40,7 @@
 
 #include "nfv/net/byte_writer.hpp"
 #include "nfv/net/dns/message.hpp"
+#include "nfv/platform/byte_buffer.hpp"
 #include "nfv/platform/time.hpp"
 
 #include "dns/settings.hpp"
@@ -166,7 +167,9 @@ private:
     std::optional<std::uint32_t> neg_ttl_;
     Lru lru_;
     std::unordered_set<Lru::iterator, IndexHash, IndexEqual> index_;
-    std::vector<std::byte> scratch_;  // a whole message: insert() writes it, lookup() parses it
+    // A whole message: insert() writes it, lookup() parses it. Uninitialised: only the pages
+    // actually written become resident.
+    platform::ByteBuffer scratch_;
     CacheStats stats_;
 };
 

@@ -18,20 +18,25 @@ using platform::io::UdpSocket;
 constexpr std::chrono::seconds kSweepInterval{1};
 constexpr int kSocketBufferBytes = 4 * 1024 * 1024;
 
-UdpOptions listener_options() {
+// Client queries: up to our EDNS size plus room for a long name and options, as dnsmasq's packet
+// buffer (a larger query is dropped and counted). 32 slots per recvmmsg: a burst fills them, and
+// every slot touched is resident memory.
+UdpOptions listener_options(std::uint16_t edns_packet_max) {
     UdpOptions options;
     options.receive_buffer_bytes = kSocketBufferBytes;
     options.send_buffer_bytes = kSocketBufferBytes;
-    options.receive_batch = 64;
-    options.max_datagram_size = 4096;
+    options.receive_batch = 32;
+    options.max_datagram_size = std::max<std::size_t>(512, edns_packet_max) + 1024;
     options.send_queue_datagrams = 1024;
     options.send_queue_bytes = 1024 * 1024;
     options.multishot_receive = false;  // a busy DNS port: see UdpOptions
     return options;
 }
 
+// Upstream answers: up to the EDNS size we advertise upstream, at least 4096.
 UdpOptions upstream_options(std::uint16_t edns_packet_max) {
-    UdpOptions options = listener_options();
+    UdpOptions options = listener_options(edns_packet_max);
+    options.receive_batch = 64;
     options.max_datagram_size = std::max<std::size_t>(4096, edns_packet_max);
     return options;
 }
@@ -110,7 +115,8 @@ Result<std::unique_ptr<DnsService>, std::string> DnsService::start(
     }
     for (const auto& address : addresses) {
         const auto index = static_cast<std::uint32_t>(self->udp_.size());
-        auto udp = UdpSocket::bind(loop, socket_address(address, port), listener_options(),
+        auto udp = UdpSocket::bind(loop, socket_address(address, port),
+                                   listener_options(settings.cache.edns_packet_max),
                                    [self, index](auto batch) { self->on_udp_batch(index, batch); });
         if (!udp) {
             if (plan.wildcard && address.is_v6()) {

@@ -294,7 +294,7 @@ bool QueryEngine::answer_from_cache(std::span<const std::byte> message, const Cl
         answer_scratch_.resize(net::dns::kMaxMessageSize);
     }
     // Header (written last, when the counts are known), the question as asked, the records.
-    net::ByteWriter writer{std::span<std::byte>(answer_scratch_).first(limit - opt_size)};
+    net::ByteWriter writer{answer_scratch_.span().first(limit - opt_size)};
     writer.write_zeros(net::dns::kHeaderSize);
     writer.write_bytes(query->question);
     const auto hit =
@@ -308,12 +308,12 @@ bool QueryEngine::answer_from_cache(std::span<const std::byte> message, const Cl
     header.ra = true;
     header.ad = false;
     header.rcode = static_cast<std::uint8_t>(hit->rcode & 0x0FU);
-    net::ByteWriter header_out{std::span<std::byte>(answer_scratch_).first(net::dns::kHeaderSize)};
+    net::ByteWriter header_out{answer_scratch_.span().first(net::dns::kHeaderSize)};
     net::dns::write_header(net::dns::WireHeader{header, 1, hit->answers, hit->authorities,
                                                 static_cast<std::uint16_t>(query->edns ? 1 : 0)},
                            header_out);
     std::vector<std::byte> wire(writer.position() + opt_size);
-    std::copy_n(answer_scratch_.begin(), writer.position(), wire.begin());
+    std::copy_n(answer_scratch_.data(), writer.position(), wire.begin());
     if (query->edns) {
         // Ours, as fit_edns() puts it on every answer to an EDNS query.
         net::dns::Edns edns;

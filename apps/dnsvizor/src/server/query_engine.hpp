@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "nfv/net/dns/message.hpp"
+#include "nfv/platform/byte_buffer.hpp"
 #include "nfv/platform/log.hpp"
 #include "nfv/platform/metrics.hpp"
 #include "nfv/platform/random.hpp"
@@ -146,8 +147,8 @@ private:
     ForwarderOutput forwarded_;
     Metrics metrics_;
     std::map<std::string, platform::Counter*> upstream_errors_;
-    ForwarderStats synced_;                  // forwarder stats already added to the counters
-    std::vector<std::byte> answer_scratch_;  // answer_from_cache() builds answers here
+    ForwarderStats synced_;                // forwarder stats already added to the counters
+    platform::ByteBuffer answer_scratch_;  // answer_from_cache() builds answers here
     EngineStats stats_;
 };
 
