@@ -52,6 +52,17 @@ void fit_edns(net::dns::Message& reply, const net::dns::Message& query, std::uin
     reply.edns->options.clear();
 }
 
+// The header of an answer from the cache, from the query's: the fast path and the general path
+// must agree on it bit for bit.
+net::dns::Header cache_answer_header(net::dns::Header header) {
+    header.qr = true;
+    header.aa = false;
+    header.tc = false;
+    header.ra = true;
+    header.ad = false;
+    return header;
+}
+
 // How dnsmasq's log shows an answer: the first record's data, or NXDOMAIN / NODATA.
 std::string describe(const net::dns::Message& reply) {
     const std::uint16_t rcode = reply.rcode();
@@ -237,12 +248,7 @@ void QueryEngine::on_client_message(std::span<const std::byte> message, const Cl
         ++stats_.cache_hits;
         metrics_.cache_hits.inc();
         net::dns::Message reply;
-        reply.header = query.header;
-        reply.header.qr = true;
-        reply.header.aa = false;
-        reply.header.tc = false;
-        reply.header.ra = true;
-        reply.header.ad = false;
+        reply.header = cache_answer_header(query.header);
         // Nothing below reads the query's question any more (only its header and EDNS).
         reply.questions = std::move(parsed->questions);
         reply.answers = std::move(hit->answers);
@@ -302,11 +308,7 @@ bool QueryEngine::answer_from_cache(std::span<const std::byte> message, const Cl
     if (!hit || writer.overflowed()) {
         return false;  // a miss, or an answer to truncate: the general path does it
     }
-    header.qr = true;
-    header.aa = false;
-    header.tc = false;
-    header.ra = true;
-    header.ad = false;
+    header = cache_answer_header(header);
     header.rcode = static_cast<std::uint8_t>(hit->rcode & 0x0FU);
     net::ByteWriter header_out{answer_scratch_.span().first(net::dns::kHeaderSize)};
     net::dns::write_header(net::dns::WireHeader{header, 1, hit->answers, hit->authorities,
