@@ -1,6 +1,7 @@
 # nfv::platform_io: the io_uring event loop, sockets, TUN and signals. Runtime code only; protocol
 # cores never link it.
 add_library(nfv_platform_io STATIC
+  src/io/buffer_ring.cpp
   src/io/error.cpp
   src/io/privileges.cpp
   src/io/route_table.cpp

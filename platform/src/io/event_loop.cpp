@@ -8,6 +8,8 @@
 
 #include <poll.h>
 
+#include "buffer_ring.hpp"
+
 namespace nfv::platform::io {
 
 namespace {
@@ -16,6 +18,7 @@ namespace {
 // arm, so user_data 0 marks completions we ignore (poll removals).
 constexpr std::uint64_t kIgnoredUserData = 0;
 constexpr std::size_t kCompletionBatch = 256;
+constexpr std::uint16_t kReceiveBufferGroup = 0;
 
 constexpr std::uint64_t encode(std::uint32_t slot, std::uint32_t arm) {
     return (static_cast<std::uint64_t>(arm) << 32U) | slot;
@@ -52,6 +55,20 @@ void Watch::arm(int fd, std::uint32_t events, bool multishot, PollMode mode) {
     slot.events = events;
     slot.multishot = multishot;
     slot.rearmed = mode == PollMode::kRearmed;
+    slot.receive = false;
+    loop_.arm_slot(slot_);
+}
+
+void Watch::arm_receive(int fd) {
+    EventLoop::Slot& slot = loop_.slots_[slot_];
+    if (slot.arm != 0) {
+        loop_.disarm_slot(slot_);
+    }
+    slot.fd = fd;
+    slot.events = 0;
+    slot.multishot = true;
+    slot.rearmed = false;
+    slot.receive = true;
     loop_.arm_slot(slot_);
 }
 
@@ -92,7 +109,22 @@ IoResult<std::unique_ptr<EventLoop>> EventLoop::create(Clock& clock, EventLoopOp
     if (rc < 0) {
         return Unexpected(make_error("io_uring_queue_init", -rc));
     }
-    return std::unique_ptr<EventLoop>(new EventLoop(clock, ring, options.multishot_poll));
+    auto loop = std::unique_ptr<EventLoop>(new EventLoop(clock, ring, options.multishot_poll));
+    loop->create_receive_ring(options);
+    return loop;
+}
+
+void EventLoop::create_receive_ring(const EventLoopOptions& options) {
+    if (options.receive_buffers == 0) {
+        return;
+    }
+    // A kernel without incrementally consumed buffer rings (< 6.12) refuses: the loop then has no
+    // completion receives and streams read on readiness, as they did before.
+    auto ring = detail::BufferRing::create(ring_, kReceiveBufferGroup, options.receive_buffers,
+                                           options.receive_buffer_size);
+    if (ring) {
+        receive_ring_ = std::move(*ring);
+    }
 }
 
 EventLoop::EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll)
@@ -104,6 +136,7 @@ EventLoop::EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll)
 }
 
 EventLoop::~EventLoop() {
+    receive_ring_.reset();  // unregistered while the ring is still open
     io_uring_queue_exit(&ring_);
 }
 
@@ -158,7 +191,11 @@ void EventLoop::arm_slot(std::uint32_t index) {
     if (next_arm_ == 0) {
         next_arm_ = 1;
     }
-    if (slot.multishot && multishot_poll_ && !slot.rearmed) {
+    if (slot.receive) {
+        io_uring_prep_recv_multishot(sqe, slot.fd, nullptr, 0, 0);
+        sqe->flags |= IOSQE_BUFFER_SELECT;
+        sqe->buf_group = kReceiveBufferGroup;
+    } else if (slot.multishot && multishot_poll_ && !slot.rearmed) {
         io_uring_prep_poll_multishot(sqe, slot.fd, slot.events);
     } else {
         io_uring_prep_poll_add(sqe, slot.fd, slot.events);
@@ -173,7 +210,11 @@ void EventLoop::disarm_slot(std::uint32_t index) {
     }
     io_uring_sqe* sqe = get_sqe();
     if (sqe != nullptr) {
-        io_uring_prep_poll_remove(sqe, encode(index, slot.arm));
+        if (slot.receive) {
+            io_uring_prep_cancel64(sqe, encode(index, slot.arm), 0);
+        } else {
+            io_uring_prep_poll_remove(sqe, encode(index, slot.arm));
+        }
         io_uring_sqe_set_data64(sqe, kIgnoredUserData);
     }
     // From here on completions of the old arm carry a stale arm id and are ignored.
@@ -182,6 +223,13 @@ void EventLoop::disarm_slot(std::uint32_t index) {
 
 bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
                                   std::uint32_t flags) {
+    // Bytes of a completion receive are taken from the ring even when nobody wants them any more
+    // (a receive that completed after its watch was disarmed): the ring's bookkeeping follows
+    // every completion. run_once() releases them after this call.
+    std::span<const std::byte> received;
+    if ((flags & IORING_CQE_F_BUFFER) != 0 && receive_ring_ != nullptr && result > 0) {
+        received = receive_ring_->take(flags, static_cast<std::size_t>(result));
+    }
     const auto index = static_cast<std::uint32_t>(user_data);
     const auto arm = static_cast<std::uint32_t>(user_data >> 32U);
     if (arm == 0 || index >= slots_.size()) {
@@ -190,6 +238,9 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     Slot& slot = slots_[index];
     if (!slot.in_use || slot.arm != arm) {
         return false;  // completion of a cancelled or replaced arm
+    }
+    if (slot.receive) {
+        return handle_receive(index, result, flags, received);
     }
     const bool more = (flags & IORING_CQE_F_MORE) != 0;
     if (!more) {
@@ -221,6 +272,28 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     return true;
 }
 
+bool EventLoop::handle_receive(std::uint32_t index, std::int32_t result, std::uint32_t flags,
+                               std::span<const std::byte> data) {
+    Slot& slot = slots_[index];
+    if ((flags & IORING_CQE_F_MORE) == 0) {
+        slot.arm = 0;
+        // The kernel ended the multishot receive without an end of stream or error of the
+        // socket: the ring ran out of buffers (those taken in this batch are back before the
+        // next submission), the completion queue overflowed, or the kernel stopped it for its own
+        // reasons (-ECANCELED on a live arm, e.g. at exec). Receive again.
+        if (result > 0 || result == -ENOBUFS || result == -ECANCELED) {
+            ++stats_.receive_restarts;
+            arm_slot(index);
+        }
+    }
+    if (result == -ENOBUFS || result == -ECANCELED) {
+        return false;
+    }
+    ++stats_.completions;
+    slot.target->on_received(slot.tag, result, data);  // may destroy the target and free the slot
+    return true;
+}
+
 void EventLoop::coalesce_readiness(std::span<Completion> batch) {
     // A multishot poll posts a completion for every wake-up of the fd, so a busy socket shows up
     // several times in one batch, and each would cost its owner a drain (a recvmmsg or read that
@@ -236,7 +309,7 @@ void EventLoop::coalesce_readiness(std::span<Completion> batch) {
             return nullptr;
         }
         Slot& slot = slots_[index];
-        return slot.in_use && slot.arm == arm ? &slot : nullptr;
+        return slot.in_use && slot.arm == arm && !slot.receive ? &slot : nullptr;
     };
     bool merged = false;
     for (Completion& c : batch) {
@@ -362,6 +435,9 @@ IoResult<std::size_t> EventLoop::run_once(std::optional<Duration> timeout) {
             }
             if (handle_completion(batch[i].user_data, batch[i].result, batch[i].flags)) {
                 ++dispatched;
+            }
+            if (receive_ring_ != nullptr) {
+                receive_ring_->release();
             }
         }
         if (n < kCompletionBatch) {

@@ -41,9 +41,18 @@ TcpStream::TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks cal
       state_(state),
       callbacks_(std::move(callbacks)),
       read_watch_(loop, *this, kRead),
-      write_watch_(loop, *this, kWrite) {
+      write_watch_(loop, *this, kWrite),
+      completion_receive_(loop.completion_receive()) {
     if (state_ == State::kConnecting) {
         write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
+    } else {
+        start_reading();
+    }
+}
+
+void TcpStream::start_reading() {
+    if (completion_receive_) {
+        read_watch_.arm_receive(fd_.get());
     } else {
         read_watch_.arm(fd_.get(), POLLIN | POLLRDHUP, /*multishot=*/true);
     }
@@ -112,7 +121,7 @@ void TcpStream::on_connect_complete() {
         return;
     }
     state_ = State::kOpen;
-    read_watch_.arm(fd_.get(), POLLIN | POLLRDHUP, /*multishot=*/true);
+    start_reading();
     if (!invoke(callbacks_.on_connected) || state_ != State::kOpen) {
         return;
     }
@@ -159,6 +168,22 @@ void TcpStream::on_readable(std::uint32_t revents) {
         return;
     }
     read_watch_.defer(revents | POLLIN);  // keeps POLLRDHUP: the FIN is still to be read
+}
+
+void TcpStream::on_received(int /*tag*/, int result, std::span<const std::byte> data) {
+    if (state_ == State::kDead) {
+        return;
+    }
+    if (result > 0) {
+        (void)invoke(callbacks_.on_data, data);
+        return;
+    }
+    if (result == 0) {
+        read_watch_.disarm();  // the receive has ended; nothing more will come
+        (void)invoke(callbacks_.on_peer_closed);
+        return;
+    }
+    fail(make_error("recv", -result));
 }
 
 IoResult<void> TcpStream::write(std::span<const std::byte> data) {

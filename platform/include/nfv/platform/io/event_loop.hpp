@@ -19,6 +19,16 @@
 // Readiness is level-triggered for the owners: each drains its fd when called, so the several
 // completions a busy fd's multishot poll posts into one batch are dispatched once, with the union
 // of their revents (coalesce_readiness(); counted in EventLoopStats::coalesced).
+// Completion receives (opt-in, EventLoopOptions::receive_buffers; TcpStream uses them when the
+// loop has them): the one exception to readiness, for TCP, where a read() per wake-up is a system
+// call per message. Watch::arm_receive() submits a multishot IORING_OP_RECV that picks its buffer
+// from a ring of buffers the LOOP owns (detail::BufferRing, incrementally consumed, kernel 6.12),
+// so the bytes arrive in the completion and on_received() hands them over: the kernel still never
+// holds a pointer into an object's memory, and cancelling is as for a poll (a late completion of
+// a cancelled receive only returns its bytes to the ring). What a slow consumer leaves unread is
+// the kernel's to keep, as before, except that a receive may run ahead into the ring (bounded by
+// the ring's size per loop); an exhausted ring ends the receive (ENOBUFS) and the loop re-arms it.
+// No ring (kernel too old, or not asked for): owners fall back to readiness.
 // Timers come from a TimerQueue; the wait in run_once() is io_uring_submit_and_wait_timeout() with
 // the time to the nearest deadline (an io_uring timeout, passed as the EXT_ARG wait argument).
 #pragma once
@@ -39,6 +49,9 @@
 namespace nfv::platform::io {
 
 class EventLoop;
+namespace detail {
+class BufferRing;
+}
 
 /// Implemented by io objects: receives readiness for the watches it owns. `tag` is the value the
 /// object gave its Watch, so one object can own several (e.g. read and write).
@@ -53,6 +66,10 @@ public:
     virtual void on_ready(int tag, std::uint32_t revents) = 0;
     /// Called once per loop iteration, before the loop blocks, after Watch::request_flush().
     virtual void on_flush(int /*tag*/) {}
+    /// A completion receive (Watch::arm_receive) finished: `result` > 0 bytes are in `data` (valid
+    /// during this call only); 0 = end of stream, < 0 = -errno; after either no further calls.
+    /// The callee may destroy itself inside this call.
+    virtual void on_received(int /*tag*/, int /*result*/, std::span<const std::byte> /*data*/) {}
 
 protected:
     ~PollTarget() = default;
@@ -82,6 +99,10 @@ public:
     /// Re-arming an armed watch replaces the previous arm. `mode` says how a multishot watch is
     /// kept armed (see PollMode).
     void arm(int fd, std::uint32_t events, bool multishot, PollMode mode = PollMode::kMultishot);
+    /// Completion receive from the stream socket `fd` into the loop's buffer ring: on_received()
+    /// per completion, until disarm(), end of stream or an error. Only when
+    /// EventLoop::completion_receive() is true.
+    void arm_receive(int fd);
     /// Stops watching; no further on_ready() for the previous arm. No-op when not armed.
     void disarm();
     [[nodiscard]] bool armed() const;
@@ -101,6 +122,11 @@ struct EventLoopOptions {
     // Multishot polls (one SQE, many CQEs). When false, or when the kernel rejects them, every
     // watch uses one-shot polls re-armed after each completion (the fallback path).
     bool multishot_poll = true;
+    // Completion receives (Watch::arm_receive): a ring of `receive_buffers` buffers (a power of
+    // two) of `receive_buffer_size` bytes, consumed incrementally (kernel 6.12). 0 = none; on a
+    // kernel that cannot, the loop is created without (completion_receive() false).
+    unsigned receive_buffers = 0;
+    std::size_t receive_buffer_size = 64 * 1024;
 };
 
 struct EventLoopStats {
@@ -109,6 +135,7 @@ struct EventLoopStats {
     std::uint64_t completions = 0;  // CQEs processed
     std::uint64_t timers_fired = 0;
     std::uint64_t coalesced = 0;  // readiness completions folded into an earlier one of a batch
+    std::uint64_t receive_restarts = 0;  // completion receives re-armed (ring exhausted, ...)
 };
 
 class EventLoop {
@@ -141,6 +168,8 @@ public:
     [[nodiscard]] Clock& clock() { return clock_; }
     [[nodiscard]] Instant now() { return clock_.now(); }
     [[nodiscard]] const EventLoopStats& stats() const { return stats_; }
+    /// Whether Watch::arm_receive() is available (EventLoopOptions::receive_buffers).
+    [[nodiscard]] bool completion_receive() const { return receive_ring_ != nullptr; }
 
 private:
     friend class Watch;
@@ -153,6 +182,7 @@ private:
         std::uint32_t generation = 1;  // bumped when the slot is freed (for deferred work)
         bool multishot = false;
         bool rearmed = false;  // PollMode::kRearmed: one-shot polls even when multishot works
+        bool receive = false;  // arm_receive(): a multishot recv, not a poll
         bool in_use = false;
         bool flush_requested = false;
         std::uint64_t batch_serial = 0;   // coalesce_readiness(): last batch that saw this slot
@@ -171,12 +201,15 @@ private:
     };
 
     EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll);
+    void create_receive_ring(const EventLoopOptions& options);
     std::uint32_t add_slot(PollTarget& target, int tag);
     void remove_slot(std::uint32_t slot);
     void arm_slot(std::uint32_t slot);
     void disarm_slot(std::uint32_t slot);
     io_uring_sqe* get_sqe();
     bool handle_completion(std::uint64_t user_data, std::int32_t result, std::uint32_t flags);
+    bool handle_receive(std::uint32_t index, std::int32_t result, std::uint32_t flags,
+                        std::span<const std::byte> data);
     void coalesce_readiness(std::span<Completion> batch);
     std::size_t run_deferred();
     std::size_t run_timers();
@@ -196,6 +229,7 @@ private:
     bool stop_requested_ = false;
     bool multishot_poll_ = true;  // cleared if the kernel rejects IORING_POLL_ADD_MULTI
     EventLoopStats stats_;
+    std::unique_ptr<detail::BufferRing> receive_ring_;  // completion receives, or none
 };
 
 }  // namespace nfv::platform::io

@@ -1,9 +1,12 @@
 // TcpStream: one TCP connection driven by an EventLoop, callback-based.
 //
-// Reads: while the stream is open a multishot poll reports readability and the stream read()s
-// into one buffer shared by the thread's streams (none per stream), calling on_data per chunk; the
-// span is valid only during the call. A read of 0 bytes means the peer half-closed: on_peer_closed
-// fires once and reading stops (writing may continue: half-close).
+// Reads: while the stream is open it receives without holding a buffer of its own, calling
+// on_data per chunk; the span is valid only during the call. On a loop with completion receives
+// (EventLoop::completion_receive()) the kernel receives into the loop's buffer ring and the bytes
+// come with the completion (no read() per message); otherwise a multishot poll reports
+// readability and the stream read()s into one buffer shared by the thread's streams. End of
+// stream means the peer half-closed: on_peer_closed fires once and reading stops (writing may
+// continue: half-close).
 // Writes: write() never blocks and never writes partially from the caller's point of view: what the
 // kernel does not take at once is copied to an internal buffer and written when the socket is
 // writable, in order, until all of it is written. on_drained fires whenever that buffer empties.
@@ -72,6 +75,8 @@ private:
 
     TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks callbacks);
     void on_ready(int tag, std::uint32_t revents) override;
+    void on_received(int tag, int result, std::span<const std::byte> data) override;
+    void start_reading();
     void on_connect_complete();
     void on_readable(std::uint32_t revents);
     // Writes buffered bytes; returns false if the stream died (or was destroyed) meanwhile.
@@ -90,6 +95,7 @@ private:
     std::size_t out_head_ = 0;
     bool shutdown_requested_ = false;
     bool write_shut_ = false;
+    bool completion_receive_ = false;  // the loop receives for us (EventLoop::completion_receive)
     bool* destroyed_flag_ = nullptr;
 };
 
