@@ -6,6 +6,8 @@
 #include <chrono>
 #include <utility>
 
+#include <sys/socket.h>
+
 #include <poll.h>
 
 #include "buffer_ring.hpp"
@@ -56,6 +58,7 @@ void Watch::arm(int fd, std::uint32_t events, bool multishot, PollMode mode) {
     slot.multishot = multishot;
     slot.rearmed = mode == PollMode::kRearmed;
     slot.receive = false;
+    slot.send = false;
     loop_.arm_slot(slot_);
 }
 
@@ -69,7 +72,45 @@ void Watch::arm_receive(int fd) {
     slot.multishot = true;
     slot.rearmed = false;
     slot.receive = true;
+    slot.send = false;
     loop_.arm_slot(slot_);
+}
+
+void Watch::arm_send(int fd, std::span<const std::byte> data) {
+    EventLoop::Slot& slot = loop_.slots_[slot_];
+    if (slot.arm != 0) {
+        loop_.disarm_slot(slot_);
+    }
+    slot.fd = fd;
+    slot.events = 0;
+    slot.multishot = false;
+    slot.rearmed = false;
+    slot.receive = false;
+    slot.send = true;
+    io_uring_sqe* sqe = loop_.get_sqe();
+    if (sqe == nullptr) {
+        slot.arm = 0;  // cannot happen after a submit frees the queue (see arm_slot)
+        loop_.deferred_.push_back({slot_, slot.generation, POLLERR});
+        return;
+    }
+    slot.arm = loop_.next_arm_++;
+    if (loop_.next_arm_ == 0) {
+        loop_.next_arm_ = 1;
+    }
+    // MSG_WAITALL: the kernel retries a short send on a stream socket until all is sent.
+    io_uring_prep_send(sqe, fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_WAITALL);
+    io_uring_sqe_set_data64(sqe, encode(slot_, slot.arm));
+}
+
+void Watch::disarm_keeping(std::vector<std::byte> buffer) {
+    EventLoop::Slot& slot = loop_.slots_[slot_];
+    if (slot.arm == 0) {
+        return;  // nothing in flight: the buffer can go now
+    }
+    const std::uint64_t user_data = encode(slot_, slot.arm);
+    loop_.disarm_slot(slot_);
+    loop_.orphans_.push_back({user_data, std::move(buffer)});
+    ++loop_.stats_.orphans_kept;
 }
 
 void Watch::disarm() {
@@ -111,6 +152,7 @@ IoResult<std::unique_ptr<EventLoop>> EventLoop::create(Clock& clock, EventLoopOp
     }
     auto loop = std::unique_ptr<EventLoop>(new EventLoop(clock, ring, options.multishot_poll));
     loop->create_receive_ring(options);
+    loop->completion_send_ = options.completion_send;
     return loop;
 }
 
@@ -136,6 +178,7 @@ EventLoop::EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll)
 }
 
 EventLoop::~EventLoop() {
+    drain_orphans();
     receive_ring_.reset();  // unregistered while the ring is still open
     io_uring_queue_exit(&ring_);
 }
@@ -210,7 +253,7 @@ void EventLoop::disarm_slot(std::uint32_t index) {
     }
     io_uring_sqe* sqe = get_sqe();
     if (sqe != nullptr) {
-        if (slot.receive) {
+        if (slot.receive || slot.send) {
             io_uring_prep_cancel64(sqe, encode(index, slot.arm), 0);
         } else {
             io_uring_prep_poll_remove(sqe, encode(index, slot.arm));
@@ -237,10 +280,19 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     }
     Slot& slot = slots_[index];
     if (!slot.in_use || slot.arm != arm) {
+        if (!orphans_.empty()) {
+            release_orphan(user_data);  // a send whose owner went away has finished
+        }
         return false;  // completion of a cancelled or replaced arm
     }
     if (slot.receive) {
         return handle_receive(index, result, flags, received);
+    }
+    if (slot.send) {
+        slot.arm = 0;
+        ++stats_.completions;
+        slot.target->on_sent(slot.tag, result);  // may destroy the target and free the slot
+        return true;
     }
     const bool more = (flags & IORING_CQE_F_MORE) != 0;
     if (!more) {
@@ -270,6 +322,43 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     ++stats_.completions;
     slot.target->on_ready(slot.tag, revents);  // may destroy the target and free the slot
     return true;
+}
+
+void EventLoop::release_orphan(std::uint64_t user_data) {
+    const auto it = std::find_if(orphans_.begin(), orphans_.end(),
+                                 [&](const Orphan& o) { return o.user_data == user_data; });
+    if (it != orphans_.end()) {
+        *it = std::move(orphans_.back());
+        orphans_.pop_back();
+        ++stats_.orphans_released;
+    }
+}
+
+void EventLoop::drain_orphans() {
+    // The kernel may still read the buffers of sends whose owners went away: submit their
+    // cancellations and wait (bounded) for the completions before freeing them. A send that
+    // neither completes nor cancels within the bound is left allocated (leaked) rather than freed
+    // under the kernel.
+    for (int round = 0; round < 100 && !orphans_.empty(); ++round) {
+        __kernel_timespec ts = to_timespec(std::chrono::milliseconds(10));
+        io_uring_cqe* cqe = nullptr;
+        (void)io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+        while (io_uring_peek_cqe(&ring_, &cqe) == 0 && cqe != nullptr) {
+            const std::uint64_t user_data = cqe->user_data;
+            const std::uint32_t flags = cqe->flags;
+            const std::int32_t result = cqe->res;
+            io_uring_cqe_seen(&ring_, cqe);
+            if ((flags & IORING_CQE_F_BUFFER) != 0 && receive_ring_ != nullptr && result > 0) {
+                (void)receive_ring_->take(flags, static_cast<std::size_t>(result));
+                receive_ring_->release();
+            }
+            release_orphan(user_data);
+        }
+    }
+    for (Orphan& orphan : orphans_) {
+        auto* leaked = new std::vector<std::byte>(std::move(orphan.buffer));  // NOLINT: see above
+        (void)leaked;
+    }
 }
 
 bool EventLoop::handle_receive(std::uint32_t index, std::int32_t result, std::uint32_t flags,

@@ -12,6 +12,40 @@
 
 namespace nfv::platform::io {
 
+namespace {
+
+// Output buffers of completion-send streams, per thread (a loop runs on one thread): a stream
+// takes one when it has bytes to send and gives it back when its output drains, so an idle
+// connection holds no buffer and a busy one does not allocate per message.
+class SendBufferPool {
+public:
+    std::vector<std::byte> take() {
+        if (free_.empty()) {
+            return {};
+        }
+        std::vector<std::byte> buffer = std::move(free_.back());
+        free_.pop_back();
+        return buffer;
+    }
+    void give(std::vector<std::byte>& buffer) {
+        if (buffer.capacity() > 0 && buffer.capacity() <= kMaxKeptBytes &&
+            free_.size() < kMaxKept) {
+            buffer.clear();
+            free_.push_back(std::move(buffer));
+        }
+        buffer = {};
+    }
+
+private:
+    static constexpr std::size_t kMaxKept = 64;
+    static constexpr std::size_t kMaxKeptBytes = 256 * 1024;
+    std::vector<std::vector<std::byte>> free_;
+};
+
+thread_local SendBufferPool send_buffers;
+
+}  // namespace
+
 IoResult<std::unique_ptr<TcpStream>> TcpStream::connect(EventLoop& loop, const SocketAddress& peer,
                                                         TcpCallbacks callbacks) {
     if (peer.family() != AF_INET && peer.family() != AF_INET6) {
@@ -42,7 +76,8 @@ TcpStream::TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks cal
       callbacks_(std::move(callbacks)),
       read_watch_(loop, *this, kRead),
       write_watch_(loop, *this, kWrite),
-      completion_receive_(loop.completion_receive()) {
+      completion_receive_(loop.completion_receive()),
+      completion_send_(loop.completion_send()) {
     if (state_ == State::kConnecting) {
         write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
     } else {
@@ -59,8 +94,20 @@ void TcpStream::start_reading() {
 }
 
 TcpStream::~TcpStream() {
+    stop_writing();
     if (destroyed_flag_ != nullptr) {
         *destroyed_flag_ = true;
+    }
+}
+
+void TcpStream::stop_writing() {
+    if (send_in_flight_) {
+        write_watch_.disarm_keeping(std::move(sending_));
+        send_in_flight_ = false;
+        sending_ = {};
+        sending_head_ = 0;
+    } else {
+        write_watch_.disarm();
     }
 }
 
@@ -85,7 +132,7 @@ bool TcpStream::invoke(F& callback, Args&&... args) {
 
 void TcpStream::close() {
     read_watch_.disarm();
-    write_watch_.disarm();
+    stop_writing();
     fd_.reset();
     state_ = State::kDead;
 }
@@ -95,7 +142,7 @@ void TcpStream::fail(const IoError& error) {
         return;
     }
     read_watch_.disarm();
-    write_watch_.disarm();
+    stop_writing();
     state_ = State::kDead;
     (void)invoke(callbacks_.on_error, error);
 }
@@ -186,44 +233,105 @@ void TcpStream::on_received(int /*tag*/, int result, std::span<const std::byte> 
     fail(make_error("recv", -result));
 }
 
+IoResult<std::size_t> TcpStream::send_now(std::span<const std::byte> data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n =
+            ::send(fd_.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n >= 0) {
+            done += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            break;
+        }
+        return Unexpected(last_error("send"));
+    }
+    return done;
+}
+
 IoResult<void> TcpStream::write(std::span<const std::byte> data) {
     if (state_ == State::kDead || shutdown_requested_) {
         return Unexpected(make_error("write", EPIPE));
     }
     std::size_t done = 0;
-    if (state_ == State::kOpen && pending_write_bytes() == 0) {
-        // Fast path: straight to the kernel; only the remainder is buffered.
-        while (done < data.size()) {
-            const ssize_t n = ::send(fd_.get(), data.data() + done, data.size() - done,
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n >= 0) {
-                done += static_cast<std::size_t>(n);
-                continue;
-            }
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break;
-            }
-            const IoError error = last_error("send");
+    const bool idle = state_ == State::kOpen && pending_write_bytes() == 0;
+    if (idle && (!completion_send_ || data.size() >= kDirectSendBytes)) {
+        // Straight to the kernel; only the remainder is buffered.
+        auto sent = send_now(data);
+        if (!sent) {
             read_watch_.disarm();
-            write_watch_.disarm();
+            stop_writing();
             state_ = State::kDead;
-            return Unexpected(error);
+            return Unexpected(sent.error());
         }
+        done = *sent;
     }
-    if (done < data.size()) {
-        if (out_head_ > 0 && out_head_ == out_.size()) {
-            out_.clear();
-            out_head_ = 0;
+    if (done == data.size()) {
+        return {};
+    }
+    if (out_head_ > 0 && out_head_ == out_.size()) {
+        out_.clear();
+        out_head_ = 0;
+    }
+    if (completion_send_ && out_.capacity() == 0) {
+        out_ = send_buffers.take();
+    }
+    out_.insert(out_.end(), data.begin() + static_cast<std::ptrdiff_t>(done), data.end());
+    if (state_ != State::kOpen) {
+        return {};  // sent once connected
+    }
+    if (completion_send_) {
+        if (!send_in_flight_) {
+            start_send();
         }
-        out_.insert(out_.end(), data.begin() + static_cast<std::ptrdiff_t>(done), data.end());
-        if (state_ == State::kOpen && !write_watch_.armed()) {
-            write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
-        }
+    } else if (!write_watch_.armed()) {
+        write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
     }
     return {};
+}
+
+void TcpStream::start_send() {
+    std::swap(sending_, out_);  // out_ was filled from 0 (out_head_ stays 0 in this mode)
+    sending_head_ = 0;
+    send_in_flight_ = true;
+    write_watch_.arm_send(fd_.get(), sending_);
+}
+
+void TcpStream::on_sent(int /*tag*/, int result) {
+    send_in_flight_ = false;
+    if (state_ == State::kDead) {
+        return;
+    }
+    if (result <= 0) {
+        fail(make_error("send", result < 0 ? -result : EPIPE));
+        return;
+    }
+    sending_head_ += static_cast<std::size_t>(result);
+    if (sending_head_ < sending_.size()) {
+        send_in_flight_ = true;  // a short send despite MSG_WAITALL: send the rest
+        write_watch_.arm_send(fd_.get(), std::span(sending_).subspan(sending_head_));
+        return;
+    }
+    sending_.clear();
+    sending_head_ = 0;
+    if (!out_.empty()) {
+        start_send();
+        return;
+    }
+    send_buffers.give(sending_);
+    send_buffers.give(out_);
+    if (shutdown_requested_ && !write_shut_) {
+        if (::shutdown(fd_.get(), SHUT_WR) != 0) {
+            fail(last_error("shutdown"));
+            return;
+        }
+        write_shut_ = true;
+    }
+    (void)invoke(callbacks_.on_drained);
 }
 
 IoResult<void> TcpStream::shutdown_write() {
@@ -241,6 +349,16 @@ IoResult<void> TcpStream::shutdown_write() {
 }
 
 bool TcpStream::flush_output() {
+    if (completion_send_) {
+        // After connecting: what was written meanwhile goes out now; the completion reports.
+        if (!send_in_flight_ && pending_write_bytes() > 0) {
+            start_send();
+            return true;
+        }
+        if (pending_write_bytes() > 0) {
+            return true;
+        }
+    }
     while (pending_write_bytes() > 0) {
         const ssize_t n = ::send(fd_.get(), out_.data() + out_head_, pending_write_bytes(),
                                  MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -29,6 +29,11 @@
 // the kernel's to keep, as before, except that a receive may run ahead into the ring (bounded by
 // the ring's size per loop); an exhausted ring ends the receive (ENOBUFS) and the loop re-arms it.
 // No ring (kernel too old, or not asked for): owners fall back to readiness.
+// Completion sends (opt-in, EventLoopOptions::completion_send): Watch::arm_send() queues an
+// IORING_OP_SEND that goes to the kernel with the loop's next wait, so the sends of a whole
+// iteration cost one system call. Here the kernel does hold a pointer into the owner's buffer
+// until the completion: an owner destroyed first hands the buffer to the loop
+// (Watch::disarm_keeping()), which frees it when the cancelled send completes.
 // Timers come from a TimerQueue; the wait in run_once() is io_uring_submit_and_wait_timeout() with
 // the time to the nearest deadline (an io_uring timeout, passed as the EXT_ARG wait argument).
 #pragma once
@@ -70,6 +75,8 @@ public:
     /// during this call only); 0 = end of stream, < 0 = -errno; after either no further calls.
     /// The callee may destroy itself inside this call.
     virtual void on_received(int /*tag*/, int /*result*/, std::span<const std::byte> /*data*/) {}
+    /// A completion send (Watch::arm_send) finished: `result` bytes were sent, or -errno.
+    virtual void on_sent(int /*tag*/, int /*result*/) {}
 
 protected:
     ~PollTarget() = default;
@@ -103,6 +110,13 @@ public:
     /// per completion, until disarm(), end of stream or an error. Only when
     /// EventLoop::completion_receive() is true.
     void arm_receive(int fd);
+    /// Completion send of `data` on the stream socket `fd` (all of it, unless an error comes
+    /// first): one on_sent() when done. `data` must stay valid and unchanged until then, or until
+    /// disarm_keeping() took it over. Only when EventLoop::completion_send() is true.
+    void arm_send(int fd, std::span<const std::byte> data);
+    /// disarm() for a send in flight whose buffer is about to go away with its owner: the loop
+    /// keeps `buffer` (which holds the bytes passed to arm_send) until the kernel is done with it.
+    void disarm_keeping(std::vector<std::byte> buffer);
     /// Stops watching; no further on_ready() for the previous arm. No-op when not armed.
     void disarm();
     [[nodiscard]] bool armed() const;
@@ -127,6 +141,8 @@ struct EventLoopOptions {
     // kernel that cannot, the loop is created without (completion_receive() false).
     unsigned receive_buffers = 0;
     std::size_t receive_buffer_size = 64 * 1024;
+    // Completion sends (Watch::arm_send), submitted with the next wait.
+    bool completion_send = false;
 };
 
 struct EventLoopStats {
@@ -136,6 +152,8 @@ struct EventLoopStats {
     std::uint64_t timers_fired = 0;
     std::uint64_t coalesced = 0;  // readiness completions folded into an earlier one of a batch
     std::uint64_t receive_restarts = 0;  // completion receives re-armed (ring exhausted, ...)
+    std::uint64_t orphans_kept = 0;      // send buffers taken over from owners that went away
+    std::uint64_t orphans_released = 0;  // ... and freed once their send completed
 };
 
 class EventLoop {
@@ -170,6 +188,8 @@ public:
     [[nodiscard]] const EventLoopStats& stats() const { return stats_; }
     /// Whether Watch::arm_receive() is available (EventLoopOptions::receive_buffers).
     [[nodiscard]] bool completion_receive() const { return receive_ring_ != nullptr; }
+    /// Whether Watch::arm_send() is available (EventLoopOptions::completion_send).
+    [[nodiscard]] bool completion_send() const { return completion_send_; }
 
 private:
     friend class Watch;
@@ -183,6 +203,7 @@ private:
         bool multishot = false;
         bool rearmed = false;  // PollMode::kRearmed: one-shot polls even when multishot works
         bool receive = false;  // arm_receive(): a multishot recv, not a poll
+        bool send = false;     // arm_send(): a one-shot send, not a poll
         bool in_use = false;
         bool flush_requested = false;
         std::uint64_t batch_serial = 0;   // coalesce_readiness(): last batch that saw this slot
@@ -194,6 +215,10 @@ private:
         std::uint32_t flags;
         bool duplicate;  // folded into an earlier completion of the same arm
     };
+    struct Orphan {  // the buffer of a send whose owner went away (Watch::disarm_keeping)
+        std::uint64_t user_data;
+        std::vector<std::byte> buffer;
+    };
     struct Pending {  // deferred readiness or flush request
         std::uint32_t slot;
         std::uint32_t generation;
@@ -202,6 +227,8 @@ private:
 
     EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll);
     void create_receive_ring(const EventLoopOptions& options);
+    void release_orphan(std::uint64_t user_data);
+    void drain_orphans();
     std::uint32_t add_slot(PollTarget& target, int tag);
     void remove_slot(std::uint32_t slot);
     void arm_slot(std::uint32_t slot);
@@ -230,6 +257,8 @@ private:
     bool multishot_poll_ = true;  // cleared if the kernel rejects IORING_POLL_ADD_MULTI
     EventLoopStats stats_;
     std::unique_ptr<detail::BufferRing> receive_ring_;  // completion receives, or none
+    bool completion_send_ = false;
+    std::vector<Orphan> orphans_;
 };
 
 }  // namespace nfv::platform::io

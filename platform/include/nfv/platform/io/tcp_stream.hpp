@@ -10,6 +10,11 @@
 // Writes: write() never blocks and never writes partially from the caller's point of view: what the
 // kernel does not take at once is copied to an internal buffer and written when the socket is
 // writable, in order, until all of it is written. on_drained fires whenever that buffer empties.
+// On a loop with completion sends (EventLoop::completion_send()) a small write is always copied
+// and goes to the kernel as an io_uring send with the loop's next wait (the sends of a whole
+// iteration cost one system call); a write of kDirectSendBytes or more with nothing queued is
+// still sent at once (one system call is cheap beside copying that much). Those buffers come from
+// a per-thread pool and go back when the output drains, so an idle stream holds none.
 // shutdown_write() sends FIN (SHUT_WR) after all queued bytes have been written.
 // Errors: a failing call made by the caller returns IoError; an asynchronous failure (connect
 // refused, reset by peer, EPIPE while flushing) calls on_error once, after which the stream is
@@ -62,12 +67,15 @@ public:
     /// Closes the socket now; unwritten bytes are dropped; no further callbacks.
     void close();
 
-    [[nodiscard]] std::size_t pending_write_bytes() const { return out_.size() - out_head_; }
+    [[nodiscard]] std::size_t pending_write_bytes() const {
+        return out_.size() - out_head_ + sending_.size() - sending_head_;
+    }
     [[nodiscard]] bool connected() const { return state_ == State::kOpen; }
     [[nodiscard]] int fd() const { return fd_.get(); }
 
     static constexpr std::size_t kReadBufferSize = 64 * 1024;
     static constexpr int kMaxReadsPerWakeup = 16;
+    static constexpr std::size_t kDirectSendBytes = 16 * 1024;
 
 private:
     enum class State { kConnecting, kOpen, kDead };
@@ -76,6 +84,13 @@ private:
     TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks callbacks);
     void on_ready(int tag, std::uint32_t revents) override;
     void on_received(int tag, int result, std::span<const std::byte> data) override;
+    void on_sent(int tag, int result) override;
+    // Completion sends: hands out_ to the kernel (nothing may be in flight).
+    void start_send();
+    // Stops the write watch; a send in flight keeps its buffer alive in the loop.
+    void stop_writing();
+    // Sends what the kernel takes now without blocking; returns the count, or the error.
+    IoResult<std::size_t> send_now(std::span<const std::byte> data);
     void start_reading();
     void on_connect_complete();
     void on_readable(std::uint32_t revents);
@@ -96,6 +111,10 @@ private:
     bool shutdown_requested_ = false;
     bool write_shut_ = false;
     bool completion_receive_ = false;  // the loop receives for us (EventLoop::completion_receive)
+    bool completion_send_ = false;     // the loop sends for us (EventLoop::completion_send)
+    bool send_in_flight_ = false;      // sending_[sending_head_..] is with the kernel
+    std::vector<std::byte> sending_;   // completion sends: the bytes in flight
+    std::size_t sending_head_ = 0;
     bool* destroyed_flag_ = nullptr;
 };
 
