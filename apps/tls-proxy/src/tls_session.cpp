@@ -43,24 +43,25 @@ Result<std::unique_ptr<TlsSession>, TlsSessionError> TlsSession::create(
         return Unexpected(TlsSessionError{"SSL_new failed"});
     }
     BIO* in = BIO_new(BIO_s_mem());
-    BIO* out = BIO_new(BIO_s_mem());
+    // The session owns the SSL from here (its destructor frees it, and the BIOs once set).
+    auto session = std::unique_ptr<TlsSession>(new TlsSession(std::move(context), ssl));
+    BIO* out = CiphertextSink::make_bio(session->sink_);
     if (in == nullptr || out == nullptr) {
         BIO_free(in);
         BIO_free(out);
-        SSL_free(ssl);
         ERR_clear_error();
         return Unexpected(TlsSessionError{"BIO_new failed"});
     }
     // An empty input BIO means "no data yet" (retry), not end of file.
     BIO_set_mem_eof_return(in, -1);
-    BIO_set_mem_eof_return(out, -1);
     SSL_set_bio(ssl, in, out);
+    session->in_ = in;
     SSL_set_accept_state(ssl);
-    return std::unique_ptr<TlsSession>(new TlsSession(std::move(context), ssl, in, out));
+    return session;
 }
 
-TlsSession::TlsSession(std::shared_ptr<const TlsContext> context, SSL* ssl, BIO* in, BIO* out)
-    : context_(std::move(context)), ssl_(ssl), in_(in), out_(out) {
+TlsSession::TlsSession(std::shared_ptr<const TlsContext> context, SSL* ssl)
+    : context_(std::move(context)), ssl_(ssl) {
     SSL_set_ex_data(ssl_, TlsContext::selection_index(), &selection_);
 }
 
@@ -199,31 +200,11 @@ void TlsSession::close() {
 }
 
 std::span<const std::byte> TlsSession::pending_ciphertext() const {
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(out_, &data);
-    if (length <= 0 || data == nullptr) {
-        return {};
-    }
-    return {reinterpret_cast<const std::byte*>(data), static_cast<std::size_t>(length)};
+    return sink_.pending();
 }
 
 void TlsSession::consume_ciphertext(std::size_t n) {
-    const std::size_t pending = pending_ciphertext().size();
-    if (n >= pending) {
-        // Clears a read-write memory BIO without copying.
-        (void)BIO_reset(out_);
-        return;
-    }
-    // Partial consumption: read into a small scratch buffer and drop it.
-    std::byte scratch[4096];
-    while (n > 0) {
-        const int chunk = static_cast<int>(std::min(n, sizeof scratch));
-        const int got = BIO_read(out_, scratch, chunk);
-        if (got <= 0) {
-            break;
-        }
-        n -= static_cast<std::size_t>(got);
-    }
+    sink_.consume(n);
 }
 
 }  // namespace nfv::tls_proxy

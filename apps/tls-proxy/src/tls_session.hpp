@@ -1,6 +1,7 @@
 // TlsSession: the server side of one TLS 1.2/1.3 connection (RFC 8446, RFC 5246) as a sans-I/O
-// object over OpenSSL memory BIOs. It never touches a socket: the caller feeds it the client's
-// ciphertext, drains the ciphertext it wants sent, and moves plaintext in and out.
+// object over in-memory BIOs (an OpenSSL memory BIO in, a CiphertextSink out). It never touches a
+// socket: the caller feeds it the client's ciphertext, drains the ciphertext it wants sent, and
+// moves plaintext in and out.
 //
 // Drive protocol (after every receive_ciphertext(), write_plaintext() or close()):
 //   1. while (auto e = poll_event()) handle e;   // handshake done, peer closed, failed
@@ -26,6 +27,7 @@
 
 #include "nfv/platform/result.hpp"
 
+#include "ciphertext_sink.hpp"
 #include "tls_context.hpp"
 
 namespace nfv::tls_proxy {
@@ -99,15 +101,15 @@ public:
     [[nodiscard]] bool close_sent() const { return close_sent_; }
 
 private:
-    TlsSession(std::shared_ptr<const TlsContext> context, SSL* ssl, BIO* in, BIO* out);
+    TlsSession(std::shared_ptr<const TlsContext> context, SSL* ssl);
     void advance_handshake();
     void fail(std::string why);
     void push_event(TlsEventKind kind);
 
     std::shared_ptr<const TlsContext> context_;
     SSL* ssl_;
-    BIO* in_;   // ciphertext from the client (owned by ssl_)
-    BIO* out_;  // ciphertext to the client (owned by ssl_)
+    BIO* in_ = nullptr;    // ciphertext from the client (owned by ssl_)
+    CiphertextSink sink_;  // ciphertext to the client (written through a BIO owned by ssl_)
     HandshakeSelection selection_;
     HandshakeInfo info_;
     TlsState state_ = TlsState::kHandshaking;
