@@ -178,6 +178,7 @@ EventLoop::EventLoop(Clock& clock, const io_uring& ring, bool multishot_poll)
 }
 
 EventLoop::~EventLoop() {
+    io_uring_submit(&ring_);  // queued closes and cancellations
     drain_orphans();
     receive_ring_.reset();  // unregistered while the ring is still open
     io_uring_queue_exit(&ring_);
@@ -322,6 +323,18 @@ bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
     ++stats_.completions;
     slot.target->on_ready(slot.tag, revents);  // may destroy the target and free the slot
     return true;
+}
+
+void EventLoop::close_after_submit(UniqueFd fd) {
+    if (fd.get() < 0) {
+        return;
+    }
+    io_uring_sqe* sqe = get_sqe();
+    if (sqe == nullptr) {
+        return;  // cannot happen after a submit frees the queue (see arm_slot); closes now
+    }
+    io_uring_prep_close(sqe, fd.release());
+    io_uring_sqe_set_data64(sqe, kIgnoredUserData);
 }
 
 void EventLoop::release_orphan(std::uint64_t user_data) {

@@ -71,7 +71,8 @@ std::unique_ptr<TcpStream> TcpStream::adopt(EventLoop& loop, UniqueFd connection
 }
 
 TcpStream::TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks callbacks)
-    : fd_(std::move(fd)),
+    : loop_(loop),
+      fd_(std::move(fd)),
       state_(state),
       callbacks_(std::move(callbacks)),
       read_watch_(loop, *this, kRead),
@@ -94,7 +95,9 @@ void TcpStream::start_reading() {
 }
 
 TcpStream::~TcpStream() {
+    read_watch_.disarm();
     stop_writing();
+    close_socket();
     if (destroyed_flag_ != nullptr) {
         *destroyed_flag_ = true;
     }
@@ -130,10 +133,18 @@ bool TcpStream::invoke(F& callback, Args&&... args) {
     return true;
 }
 
+void TcpStream::close_socket() {
+    if (completion_receive_ || completion_send_) {
+        loop_.close_after_submit(std::move(fd_));
+    } else {
+        fd_.reset();
+    }
+}
+
 void TcpStream::close() {
     read_watch_.disarm();
     stop_writing();
-    fd_.reset();
+    close_socket();
     state_ = State::kDead;
 }
 

@@ -331,6 +331,57 @@ TEST_P(TcpStreamTest, StreamDestroyedWithUnsentBytesLetsTheLoopGoOn) {
     EXPECT_LT(c.server.bytes, payload.size());
 }
 
+TEST_P(TcpStreamTest, ClosedStreamsQueuedSendNeverReachesTheNextOwnerOfItsFdNumber) {
+    // A small write (with completion sends: a send queued for the next submission), then close(),
+    // then a new socket at once: the lowest free fd number, i.e. the closed stream's if close()
+    // freed it. The queued send must not go out on that new socket.
+    Connection c("127.0.0.1", GetParam());
+    ASSERT_TRUE(c.established());
+    Peer other;
+    auto l = TcpListener::listen(*c.f.loop, *SocketAddress::parse("127.0.0.1", 0), {},
+                                 [&](UniqueFd fd, const SocketAddress&) {
+                                     other.stream = TcpStream::adopt(*c.f.loop, std::move(fd),
+                                                                     other.callbacks());
+                                 });
+    ASSERT_TRUE(l);
+    ASSERT_TRUE(c.client.stream->write(bytes_of("secret of the closed stream")));
+    c.client.stream->close();
+    const int fresh = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fresh, 0);
+    const SocketAddress target = (*l)->local_address();
+    ASSERT_EQ(::connect(fresh, target.data(), target.length()), 0);  // loopback: completes
+    ASSERT_TRUE(c.f.run_until([&] { return other.stream != nullptr; }));
+    ASSERT_TRUE(c.f.loop->run_once(std::chrono::milliseconds(1)));  // queued work goes out
+    ASSERT_EQ(::send(fresh, "marker", 6, MSG_NOSIGNAL), 6);
+    ASSERT_TRUE(c.f.run_until([&] { return other.data.size() >= 6; }));
+    EXPECT_EQ(other.data, "marker");
+    ::close(fresh);
+}
+
+TEST_P(TcpStreamTest, ClosedStreamsQueuedReceiveNeverTakesTheNextOwnersBytes) {
+    // The same for reading: adopt() queues a receive (with completion receives), close() at once,
+    // and a new socket pair takes the lowest free fd number. Its bytes must stay its own.
+    LoopFixture f(options_for(GetParam()));
+    int first[2] = {-1, -1};
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, first), 0);
+    Peer closed;
+    closed.stream = TcpStream::adopt(*f.loop, UniqueFd(first[0]), closed.callbacks());
+    closed.stream->close();
+    int second[2] = {-1, -1};
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, second), 0);
+    ASSERT_EQ(::send(second[1], "mine", 4, MSG_NOSIGNAL), 4);
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(f.loop->run_once(std::chrono::milliseconds(1)));  // queued work goes out
+    }
+    char buffer[16] = {};
+    EXPECT_EQ(::recv(second[0], buffer, sizeof buffer, MSG_DONTWAIT), 4);
+    EXPECT_EQ(std::string(buffer, 4), "mine");
+    EXPECT_EQ(closed.bytes, 0U);
+    for (const int fd : {first[1], second[0], second[1]}) {
+        ::close(fd);
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TcpStreamTest,
                          ::testing::Values(Receive::kReadiness, Receive::kCompletion), name_of);
 

@@ -50,6 +50,7 @@
 #include "nfv/platform/clock.hpp"
 #include "nfv/platform/io/error.hpp"
 #include "nfv/platform/io/timer_queue.hpp"
+#include "nfv/platform/io/unique_fd.hpp"
 
 namespace nfv::platform::io {
 
@@ -190,6 +191,12 @@ public:
     [[nodiscard]] bool completion_receive() const { return receive_ring_ != nullptr; }
     /// Whether Watch::arm_send() is available (EventLoopOptions::completion_send).
     [[nodiscard]] bool completion_send() const { return completion_send_; }
+    /// Closes `fd` with an IORING_OP_CLOSE queued behind every operation already queued for it,
+    /// for owners of completion receives or sends: a plain close() before the loop's next
+    /// submission would free the fd number while a queued recv or send still names it, and an
+    /// accept in between could hand that number to another connection, whose bytes the recv
+    /// would take or to which the send would write.
+    void close_after_submit(UniqueFd fd);
 
 private:
     friend class Watch;

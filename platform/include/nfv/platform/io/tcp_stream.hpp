@@ -89,6 +89,8 @@ private:
     void start_send();
     // Stops the write watch; a send in flight keeps its buffer alive in the loop.
     void stop_writing();
+    // Closes the socket (through the loop when completion I/O may have queued work naming it).
+    void close_socket();
     // Sends what the kernel takes now without blocking; returns the count, or the error.
     IoResult<std::size_t> send_now(std::span<const std::byte> data);
     void start_reading();
@@ -101,6 +103,7 @@ private:
     template <typename F, typename... Args>
     bool invoke(F& callback, Args&&... args);
 
+    EventLoop& loop_;
     UniqueFd fd_;
     State state_;
     TcpCallbacks callbacks_;
