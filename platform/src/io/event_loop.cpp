@@ -59,6 +59,7 @@ void Watch::arm(int fd, std::uint32_t events, bool multishot, PollMode mode) {
     slot.rearmed = mode == PollMode::kRearmed;
     slot.receive = false;
     slot.send = false;
+    slot.stopping = false;
     loop_.arm_slot(slot_);
 }
 
@@ -73,7 +74,33 @@ void Watch::arm_receive(int fd) {
     slot.rearmed = false;
     slot.receive = true;
     slot.send = false;
+    slot.stopping = false;
     loop_.arm_slot(slot_);
+}
+
+void Watch::stop_receive() {
+    EventLoop::Slot& slot = loop_.slots_[slot_];
+    if (!slot.receive || slot.arm == 0 || slot.stopping) {
+        return;
+    }
+    io_uring_sqe* sqe = loop_.get_sqe();
+    if (sqe == nullptr) {
+        return;  // cannot happen after a submit frees the queue; keeps receiving
+    }
+    // Unlike disarm(), the arm stays current: what the receive took before the cancellation
+    // lands is still delivered; handle_receive() does not re-arm a stopping receive.
+    io_uring_prep_cancel64(sqe, encode(slot_, slot.arm), 0);
+    io_uring_sqe_set_data64(sqe, kIgnoredUserData);
+    slot.stopping = true;
+}
+
+void Watch::resume_receive(int fd) {
+    EventLoop::Slot& slot = loop_.slots_[slot_];
+    if (slot.receive && slot.arm != 0) {
+        slot.stopping = false;  // the cancelled receive is re-armed when it ends
+        return;
+    }
+    arm_receive(fd);
 }
 
 void Watch::arm_send(int fd, std::span<const std::byte> data) {
@@ -87,6 +114,7 @@ void Watch::arm_send(int fd, std::span<const std::byte> data) {
     slot.rearmed = false;
     slot.receive = false;
     slot.send = true;
+    slot.stopping = false;
     io_uring_sqe* sqe = loop_.get_sqe();
     if (sqe == nullptr) {
         slot.arm = 0;  // cannot happen after a submit frees the queue (see arm_slot)
@@ -263,6 +291,7 @@ void EventLoop::disarm_slot(std::uint32_t index) {
     }
     // From here on completions of the old arm carry a stale arm id and are ignored.
     slot.arm = 0;
+    slot.stopping = false;
 }
 
 bool EventLoop::handle_completion(std::uint64_t user_data, std::int32_t result,
@@ -382,8 +411,11 @@ bool EventLoop::handle_receive(std::uint32_t index, std::int32_t result, std::ui
         // The kernel ended the multishot receive without an end of stream or error of the
         // socket: the ring ran out of buffers (those taken in this batch are back before the
         // next submission), the completion queue overflowed, or the kernel stopped it for its own
-        // reasons (-ECANCELED on a live arm, e.g. at exec). Receive again.
-        if (result > 0 || result == -ENOBUFS || result == -ECANCELED) {
+        // reasons (-ECANCELED on a live arm, e.g. at exec). Receive again, unless stop_receive()
+        // asked for exactly this end.
+        const bool stopped = slot.stopping;
+        slot.stopping = false;
+        if (!stopped && (result > 0 || result == -ENOBUFS || result == -ECANCELED)) {
             ++stats_.receive_restarts;
             arm_slot(index);
         }

@@ -87,6 +87,9 @@ TcpStream::TcpStream(EventLoop& loop, UniqueFd fd, State state, TcpCallbacks cal
 }
 
 void TcpStream::start_reading() {
+    if (paused_) {
+        return;  // resume_reading() starts it
+    }
     if (completion_receive_) {
         read_watch_.arm_receive(fd_.get());
     } else {
@@ -141,6 +144,33 @@ void TcpStream::close_socket() {
     }
 }
 
+void TcpStream::pause_reading() {
+    if (paused_) {
+        return;
+    }
+    paused_ = true;
+    if (completion_receive_) {
+        read_watch_.stop_receive();
+    } else {
+        read_watch_.disarm();
+    }
+}
+
+void TcpStream::resume_reading() {
+    if (!paused_) {
+        return;
+    }
+    paused_ = false;
+    if (state_ != State::kOpen || read_ended_) {
+        return;  // still connecting (reading starts then) or nothing more to read
+    }
+    if (completion_receive_) {
+        read_watch_.resume_receive(fd_.get());
+    } else {
+        read_watch_.arm(fd_.get(), POLLIN | POLLRDHUP, /*multishot=*/true);
+    }
+}
+
 void TcpStream::close() {
     read_watch_.disarm();
     stop_writing();
@@ -189,6 +219,9 @@ void TcpStream::on_connect_complete() {
 }
 
 void TcpStream::on_readable(std::uint32_t revents) {
+    if (paused_) {
+        return;  // a deferred wake-up from before pause_reading()
+    }
     // One read buffer per thread, shared by every stream: a loop runs on one thread and on_data's
     // span is valid only during the call, so an idle connection holds no read buffer (memory per
     // idle connection is what a proxy holding 10,000 of them pays for).
@@ -197,7 +230,7 @@ void TcpStream::on_readable(std::uint32_t revents) {
         const ssize_t n = ::read(fd_.get(), read_buffer.data(), read_buffer.size());
         if (n > 0) {
             const std::span<const std::byte> chunk(read_buffer.data(), static_cast<std::size_t>(n));
-            if (!invoke(callbacks_.on_data, chunk) || state_ == State::kDead) {
+            if (!invoke(callbacks_.on_data, chunk) || state_ == State::kDead || paused_) {
                 return;
             }
             // A short read emptied the receive queue (TCP hands over all it holds up to the
@@ -212,6 +245,7 @@ void TcpStream::on_readable(std::uint32_t revents) {
             continue;
         }
         if (n == 0) {
+            read_ended_ = true;
             read_watch_.disarm();  // EOF is sticky; stop watching for it
             (void)invoke(callbacks_.on_peer_closed);
             return;
@@ -237,6 +271,7 @@ void TcpStream::on_received(int /*tag*/, int result, std::span<const std::byte> 
         return;
     }
     if (result == 0) {
+        read_ended_ = true;
         read_watch_.disarm();  // the receive has ended; nothing more will come
         (void)invoke(callbacks_.on_peer_closed);
         return;

@@ -382,6 +382,30 @@ TEST_P(TcpStreamTest, ClosedStreamsQueuedReceiveNeverTakesTheNextOwnersBytes) {
     }
 }
 
+TEST_P(TcpStreamTest, PausedReadingHoldsDataBackUntilResumed) {
+    // The server pauses after its first chunk: at most what was already received comes through
+    // (with completion receives: the 16 KiB ring's worth), the rest waits in the kernel, and all
+    // of it, then the end of stream, arrives after resume_reading().
+    Connection c("127.0.0.1", GetParam());
+    ASSERT_TRUE(c.established());
+    c.server.keep_data = false;
+    c.server.on_chunk = [&](std::span<const std::byte>) { c.server.stream->pause_reading(); };
+    constexpr std::size_t kTotal = 2 * 1024 * 1024;
+    ASSERT_TRUE(c.client.stream->write(std::vector<std::byte>(kTotal, std::byte{1})));
+    ASSERT_TRUE(c.client.stream->shutdown_write());
+    ASSERT_TRUE(c.f.run_until([&] { return c.server.bytes > 0; }));
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(c.f.loop->run_once(std::chrono::milliseconds(5)));
+    }
+    EXPECT_TRUE(c.server.stream->reading_paused());
+    EXPECT_LE(c.server.bytes, 128U * 1024U);
+    EXPECT_FALSE(c.server.peer_closed);
+    c.server.on_chunk = nullptr;
+    c.server.stream->resume_reading();
+    ASSERT_TRUE(c.f.run_until([&] { return c.server.peer_closed; }));
+    EXPECT_EQ(c.server.bytes, kTotal);
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, TcpStreamTest,
                          ::testing::Values(Receive::kReadiness, Receive::kCompletion), name_of);
 

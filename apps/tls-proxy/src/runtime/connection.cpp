@@ -34,6 +34,11 @@ net::IpAddress ip_of(const SocketAddress& address) {
     return {};
 }
 
+// Flow control: once this much waits to be written to one side, reading from the other side
+// stops until it has all been written (nginx's stream proxy stops at its 16 KiB proxy buffer;
+// more here keeps bulk transfers streaming, and the kernel's socket buffers hold more still).
+constexpr std::size_t kQueuedBytesLimit = 256 * 1024;
+
 constexpr std::string_view kBadGatewayBody =
     "<html><head><title>502 Bad Gateway</title></head>"
     "<body><h1>502 Bad Gateway</h1><p>No backend is available.</p></body></html>\n";
@@ -54,7 +59,12 @@ Connection::Connection(ConnectionOwner& owner, platform::io::EventLoop& loop,
     cb.on_data = [this](std::span<const std::byte> data) { on_client_data(data); };
     cb.on_peer_closed = [this] { on_client_eof(); };
     cb.on_error = [this](const IoError& e) { fail_closed("client: " + e.message()); };
-    cb.on_drained = [this] { maybe_finish(); };
+    cb.on_drained = [this] {
+        maybe_finish();
+        if (!retired_ && backend_ && backend_->reading_paused()) {
+            backend_->resume_reading();  // the client took what we had for it
+        }
+    };
     client_ = TcpStream::adopt(loop_, std::move(fd), std::move(cb));
 }
 
@@ -205,6 +215,9 @@ void Connection::pump_session() {
             fail_closed("backend write failed");
             return;
         }
+        if (backend_->pending_write_bytes() > kQueuedBytesLimit) {
+            client_->pause_reading();  // the backend reads slower than the client sends
+        }
     }
     flush_to_client();
 }
@@ -255,7 +268,12 @@ void Connection::connect_backend() {
             on_backend_failed(e.message());
         }
     };
-    cb.on_drained = [this] { maybe_finish(); };
+    cb.on_drained = [this] {
+        maybe_finish();
+        if (!retired_ && client_->reading_paused()) {
+            client_->resume_reading();  // the backend took what we had for it
+        }
+    };
     auto stream = TcpStream::connect(loop_, target, std::move(cb));
     if (!stream) {
         on_backend_failed(stream.error().message());
@@ -370,6 +388,9 @@ void Connection::on_backend_data(std::span<const std::byte> data) {
         return;
     }
     flush_to_client();
+    if (!retired_ && client_->pending_write_bytes() > kQueuedBytesLimit) {
+        backend_->pause_reading();  // the client reads slower than the backend sends
+    }
 }
 
 void Connection::on_backend_eof() {

@@ -5,6 +5,9 @@
 //   accepted -> TLS handshake (handshake timeout) -> route chosen from SNI -> backend connect
 //   (connect timeout; round-robin start, then the route's other backends in turn) -> optional
 //   PROXY header -> relay both ways (idle timeout) -> close.
+// Flow control: when more than a bound (256 KiB) waits to be written to one side, reading from
+// the other side pauses until that side has taken it all, so a slow reader cannot make the proxy
+// buffer a whole download (or upload) in memory.
 // Half-close (TCP semantics carried across TLS): the client's close_notify or EOF becomes
 // shutdown(SHUT_WR) towards the backend; the backend's EOF becomes close_notify + FIN towards the
 // client. The connection ends when both directions are finished and written out, or at once on

@@ -111,6 +111,13 @@ public:
     /// per completion, until disarm(), end of stream or an error. Only when
     /// EventLoop::completion_receive() is true.
     void arm_receive(int fd);
+    /// Flow control for a completion receive: stops it (cancels it in the kernel) without losing
+    /// what it has already received: completions that carry bytes keep being dispatched until
+    /// the receive has ended. No-op when not receiving.
+    void stop_receive();
+    /// Undoes stop_receive(): receives from `fd` again (continuing the old receive if it has not
+    /// ended yet).
+    void resume_receive(int fd);
     /// Completion send of `data` on the stream socket `fd` (all of it, unless an error comes
     /// first): one on_sent() when done. `data` must stay valid and unchanged until then, or until
     /// disarm_keeping() took it over. Only when EventLoop::completion_send() is true.
@@ -208,9 +215,10 @@ private:
         std::uint32_t arm = 0;         // id of the current arm; 0 = not armed
         std::uint32_t generation = 1;  // bumped when the slot is freed (for deferred work)
         bool multishot = false;
-        bool rearmed = false;  // PollMode::kRearmed: one-shot polls even when multishot works
-        bool receive = false;  // arm_receive(): a multishot recv, not a poll
-        bool send = false;     // arm_send(): a one-shot send, not a poll
+        bool rearmed = false;   // PollMode::kRearmed: one-shot polls even when multishot works
+        bool receive = false;   // arm_receive(): a multishot recv, not a poll
+        bool send = false;      // arm_send(): a one-shot send, not a poll
+        bool stopping = false;  // stop_receive(): cancelled, ends without being re-armed
         bool in_use = false;
         bool flush_requested = false;
         std::uint64_t batch_serial = 0;   // coalesce_readiness(): last batch that saw this slot

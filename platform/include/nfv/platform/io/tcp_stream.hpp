@@ -66,6 +66,12 @@ public:
     [[nodiscard]] IoResult<void> shutdown_write();
     /// Closes the socket now; unwritten bytes are dropped; no further callbacks.
     void close();
+    /// Flow control: stops reading (what arrives stays in the kernel and TCP slows the sender)
+    /// until resume_reading(). With completion receives a few chunks the kernel had already
+    /// received may still come through on_data after this call.
+    void pause_reading();
+    void resume_reading();
+    [[nodiscard]] bool reading_paused() const { return paused_; }
 
     [[nodiscard]] std::size_t pending_write_bytes() const {
         return out_.size() - out_head_ + sending_.size() - sending_head_;
@@ -114,6 +120,8 @@ private:
     bool shutdown_requested_ = false;
     bool write_shut_ = false;
     bool completion_receive_ = false;  // the loop receives for us (EventLoop::completion_receive)
+    bool paused_ = false;              // pause_reading()
+    bool read_ended_ = false;          // end of stream seen: reading never resumes
     bool completion_send_ = false;     // the loop sends for us (EventLoop::completion_send)
     bool send_in_flight_ = false;      // sending_[sending_head_..] is with the kernel
     std::vector<std::byte> sending_;   // completion sends: the bytes in flight
