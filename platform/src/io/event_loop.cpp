@@ -53,13 +53,8 @@ void Watch::arm(int fd, std::uint32_t events, bool multishot, PollMode mode) {
     if (slot.arm != 0) {
         loop_.disarm_slot(slot_);
     }
-    slot.fd = fd;
-    slot.events = events;
-    slot.multishot = multishot;
-    slot.rearmed = mode == PollMode::kRearmed;
-    slot.receive = false;
-    slot.send = false;
-    slot.stopping = false;
+    slot.watch(fd, events, multishot, mode == PollMode::kRearmed, /*is_receive=*/false,
+               /*is_send=*/false);
     loop_.arm_slot(slot_);
 }
 
@@ -68,13 +63,8 @@ void Watch::arm_receive(int fd) {
     if (slot.arm != 0) {
         loop_.disarm_slot(slot_);
     }
-    slot.fd = fd;
-    slot.events = 0;
-    slot.multishot = true;
-    slot.rearmed = false;
-    slot.receive = true;
-    slot.send = false;
-    slot.stopping = false;
+    slot.watch(fd, 0, /*is_multishot=*/true, /*is_rearmed=*/false, /*is_receive=*/true,
+               /*is_send=*/false);
     loop_.arm_slot(slot_);
 }
 
@@ -108,13 +98,8 @@ void Watch::arm_send(int fd, std::span<const std::byte> data) {
     if (slot.arm != 0) {
         loop_.disarm_slot(slot_);
     }
-    slot.fd = fd;
-    slot.events = 0;
-    slot.multishot = false;
-    slot.rearmed = false;
-    slot.receive = false;
-    slot.send = true;
-    slot.stopping = false;
+    slot.watch(fd, 0, /*is_multishot=*/false, /*is_rearmed=*/false, /*is_receive=*/false,
+               /*is_send=*/true);
     io_uring_sqe* sqe = loop_.get_sqe();
     if (sqe == nullptr) {
         slot.arm = 0;  // cannot happen after a submit frees the queue (see arm_slot)

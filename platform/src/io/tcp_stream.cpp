@@ -405,22 +405,17 @@ bool TcpStream::flush_output() {
             return true;
         }
     }
-    while (pending_write_bytes() > 0) {
-        const ssize_t n = ::send(fd_.get(), out_.data() + out_head_, pending_write_bytes(),
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n >= 0) {
-            out_head_ += static_cast<std::size_t>(n);
-            continue;
+    if (pending_write_bytes() > 0) {
+        auto sent = send_now(std::span(out_).subspan(out_head_));
+        if (!sent) {
+            fail(sent.error());
+            return false;
         }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);
+        out_head_ += *sent;
+        if (pending_write_bytes() > 0) {
+            write_watch_.arm(fd_.get(), POLLOUT, /*multishot=*/false);  // the kernel is full
             return true;
         }
-        fail(last_error("send"));
-        return false;
     }
     // Keep the allocation for the next burst; just rewind.
     out_.clear();

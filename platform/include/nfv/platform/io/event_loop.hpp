@@ -219,6 +219,17 @@ private:
         bool receive = false;   // arm_receive(): a multishot recv, not a poll
         bool send = false;      // arm_send(): a one-shot send, not a poll
         bool stopping = false;  // stop_receive(): cancelled, ends without being re-armed
+        // What the slot watches from now on (its old arm disarmed first): set by every arm_*().
+        void watch(int watched_fd, std::uint32_t watched_events, bool is_multishot, bool is_rearmed,
+                   bool is_receive, bool is_send) {
+            fd = watched_fd;
+            events = watched_events;
+            multishot = is_multishot;
+            rearmed = is_rearmed;
+            receive = is_receive;
+            send = is_send;
+            stopping = false;
+        }
         bool in_use = false;
         bool flush_requested = false;
         std::uint64_t batch_serial = 0;   // coalesce_readiness(): last batch that saw this slot
