@@ -303,6 +303,39 @@ TEST(Proxy, SlowClientPausesTheBackendInsteadOfBufferingItsData) {
     EXPECT_TRUE(client.received == payload);
 }
 
+TEST(Proxy, SlowBackendPausesTheClientInsteadOfBufferingItsUpload) {
+    // The other direction: the client uploads 48 MiB to a backend that reads nothing.
+    Fixture f;
+    Backend backend(*f.loop, false);
+    f.start(f.snapshot(quoted(backend)));
+    TlsClient client(*f.loop, f.address(), "a.test");
+    ASSERT_TRUE(f.run_until([&] { return client.established(); }));
+    client.send("upload:");
+    ASSERT_TRUE(f.run_until([&] { return !backend.peers.empty(); }));
+    backend.peers[0]->stream->pause_reading();
+    constexpr std::size_t kTotal = 48 * 1024 * 1024;
+    std::string payload(kTotal, '\0');
+    for (std::size_t i = 0; i < kTotal; ++i) {
+        payload[i] = static_cast<char>('A' + (i * 5 / 4096) % 26);
+    }
+    client.send(payload);
+    std::uint64_t relayed = 0;
+    int quiet = 0;
+    ASSERT_FALSE(f.run_until(
+        [&] {
+            const std::uint64_t now = f.route_counter("tls_proxy_route_client_bytes_total", "a");
+            quiet = now == relayed ? quiet + 1 : 0;
+            relayed = now;
+            return relayed == kTotal + 7;
+        },
+        [&] { return quiet >= 100; }, 10000));
+    EXPECT_LT(relayed, kTotal - 16 * 1024 * 1024);
+    EXPECT_GT(client.stream->pending_write_bytes(), 0U);  // held back at the source
+    backend.peers[0]->stream->resume_reading();
+    ASSERT_TRUE(f.run_until([&] { return backend.peers[0]->data.size() == kTotal + 7; }, 60000));
+    EXPECT_TRUE(backend.peers[0]->data == "upload:" + payload);
+}
+
 TEST(Proxy, FailsOverToTheNextBackend) {
     Fixture f;
     Backend live(*f.loop, true);
