@@ -543,7 +543,7 @@ Result<Config, ConfigError> parse_config(std::string_view text, std::string_view
     }
 }
 
-Result<std::string, ConfigError> read_config_text(const std::string& path) {
+Result<Config, ConfigError> load_config(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return Unexpected(ConfigError{path + ": cannot open the config file"});
@@ -553,21 +553,9 @@ Result<std::string, ConfigError> read_config_text(const std::string& path) {
     if (in.bad()) {
         return Unexpected(ConfigError{path + ": cannot read the config file"});
     }
-    return text.str();
-}
-
-Result<Config, ConfigError> parse_config_file(std::string_view text, const std::string& path) {
     const auto slash = path.rfind('/');
     const std::string base_dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-    return parse_config(text, path, base_dir);
-}
-
-Result<Config, ConfigError> load_config(const std::string& path) {
-    auto text = read_config_text(path);
-    if (!text) {
-        return Unexpected(text.error());
-    }
-    return parse_config_file(*text, path);
+    return parse_config(text.str(), path, base_dir);
 }
 
 }  // namespace nfv::tls_proxy

@@ -136,13 +136,7 @@ struct Config {
                                                        std::string_view source,
                                                        std::string_view base_dir = {});
 
-/// The text of the config file `path`; a missing or unreadable file is an error naming it.
-[[nodiscard]] Result<std::string, ConfigError> read_config_text(const std::string& path);
-/// parse_config() of `text` read from `path`: relative certificate paths resolve against the
-/// file's directory.
-[[nodiscard]] Result<Config, ConfigError> parse_config_file(std::string_view text,
-                                                            const std::string& path);
-/// read_config_text() + parse_config_file().
+/// Reads `path` and parses it; a missing or unreadable file is an error naming it.
 [[nodiscard]] Result<Config, ConfigError> load_config(const std::string& path);
 
 }  // namespace nfv::tls_proxy

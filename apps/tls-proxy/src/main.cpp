@@ -65,24 +65,30 @@ constexpr const char* kUsage =
 
 constexpr auto kStopGrace = std::chrono::seconds(5);
 
-// Loads the file (or `text`, when given, as read from it earlier) and everything it refers to;
-// the error names the file and the JSON path.
-std::shared_ptr<Snapshot> load_snapshot(const std::string& path,
-                                        nfv::platform::MetricsRegistry& metrics, std::string& error,
-                                        nfv::tls_proxy::TicketKeys* tickets = nullptr,
-                                        const std::string* text = nullptr) {
-    auto config = text != nullptr ? nfv::tls_proxy::parse_config_file(*text, path)
-                                  : nfv::tls_proxy::load_config(path);
-    if (!config) {
-        error = config.error().message;
-        return nullptr;
-    }
-    auto snapshot = Snapshot::build(std::move(*config), std::time(nullptr), metrics, tickets);
+// Builds the snapshot of a parsed configuration: certificates, keys, routes. The error names
+// the file and the JSON path.
+std::shared_ptr<Snapshot> build_snapshot(nfv::tls_proxy::Config config,
+                                         nfv::platform::MetricsRegistry& metrics,
+                                         std::string& error,
+                                         nfv::tls_proxy::TicketKeys* tickets = nullptr) {
+    auto snapshot = Snapshot::build(std::move(config), std::time(nullptr), metrics, tickets);
     if (!snapshot) {
         error = snapshot.error().message;
         return nullptr;
     }
     return std::move(*snapshot);
+}
+
+// Reads and parses the file, then builds its snapshot (--check-config, a SIGHUP reload).
+std::shared_ptr<Snapshot> load_snapshot(const std::string& path,
+                                        nfv::platform::MetricsRegistry& metrics, std::string& error,
+                                        nfv::tls_proxy::TicketKeys* tickets = nullptr) {
+    auto config = nfv::tls_proxy::load_config(path);
+    if (!config) {
+        error = config.error().message;
+        return nullptr;
+    }
+    return build_snapshot(std::move(*config), metrics, error, tickets);
 }
 
 // Many idle TLS connections need many descriptors: raise the soft limit to the hard one.
@@ -133,10 +139,10 @@ nfv::Result<std::optional<std::string>, std::string> drop_to_configured_user(
 
 // One worker: the event loop, the proxy and its signals. `worker` numbers the workers of a
 // multi-process master (0 serves the metrics endpoint); `shared` says the listeners are shared.
-// `config_text`, when given, is the configuration to start with (the master's, see run_master);
-// a SIGHUP reload reads the file.
+// `config` is the configuration to start with (parsed by run(), or the master's, see
+// run_master); a SIGHUP reload reads the file.
 int run_worker(const std::string& config_path, std::size_t worker, bool shared,
-               const TicketSecret& secret, const std::string* config_text = nullptr) {
+               const TicketSecret& secret, const nfv::tls_proxy::Config& config) {
     nfv::platform::SystemClock clock;
     nfv::platform::StderrSink sink;
     nfv::platform::MetricsRegistry metrics;
@@ -144,7 +150,7 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
     // configured period, on wall-clock boundaries (see ticket_material).
     nfv::tls_proxy::TicketKeys tickets(nfv::tls_proxy::SessionTickets{}.rotation);
     std::string error;
-    auto snapshot = load_snapshot(config_path, metrics, error, &tickets, config_text);
+    auto snapshot = build_snapshot(config, metrics, error, &tickets);
     if (!snapshot) {
         std::fprintf(stderr, "nfv-tls-proxy: %s\n", error.c_str());
         return 1;
@@ -156,16 +162,7 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
     raise_fd_limit();
     std::signal(SIGPIPE, SIG_IGN);
 
-    // Completion I/O for the TCP streams: they receive through the loop's buffer ring where the
-    // kernel can (6.12+; the bytes come with the completion, no read() per TLS record; 16 x 64
-    // KiB: small receives share a buffer, consumed incrementally, a bulk receive takes up to 64
-    // KiB), and small sends go to the kernel with the loop's next wait (one system call for the
-    // sends of a whole iteration instead of one each).
-    nfv::platform::io::EventLoopOptions loop_options;
-    loop_options.receive_buffers = 16;
-    loop_options.receive_buffer_size = 64 * 1024;
-    loop_options.completion_send = true;
-    auto loop = nfv::platform::io::EventLoop::create(clock, loop_options);
+    auto loop = nfv::platform::io::EventLoop::create(clock, nfv::tls_proxy::worker_loop_options());
     if (!loop) {
         logger.error("cannot create the event loop", {{"error", loop.error().message()}});
         return 1;
@@ -257,12 +254,12 @@ int run_worker(const std::string& config_path, std::size_t worker, bool shared,
 // Starts worker `index` in a child process; returns its pid, or -1 (errno) if fork failed.
 // The child closes every descriptor it inherited beyond stdin/stdout/stderr (a restarted worker
 // would otherwise hold the master's event loop), then loads and binds everything itself.
-pid_t start_worker(const std::string& config_path, const std::string& config_text,
+pid_t start_worker(const std::string& config_path, const nfv::tls_proxy::Config& config,
                    std::size_t index, const TicketSecret& secret) {
     const pid_t pid = ::fork();
     if (pid == 0) {
         (void)::close_range(3, ~0U, 0);
-        const int code = run_worker(config_path, index, true, secret, &config_text);
+        const int code = run_worker(config_path, index, true, secret, config);
         std::fflush(nullptr);
         ::_exit(code);
     }
@@ -281,12 +278,12 @@ constexpr auto kRestartWindow = std::chrono::seconds(60);
 // OOM killer, kill -9) is started again in its place, within the restart budget above. A worker
 // that exits on its own (a configuration that no longer loads, a fatal error it reported) stops
 // the others and the master exits 1, leaving the restart to the service manager.
-// Like nginx's master, it holds the configuration its workers run: the text read at start and
-// at each SIGHUP that parsed (it reads the file before passing the signal on). A worker started
-// in place of a dead one starts from that text, not from the file, which may have been edited
-// since without a reload.
-int run_master(const std::string& config_path, const nfv::tls_proxy::Config& config,
-               std::string config_text, std::size_t workers, const TicketSecret& secret) {
+// Like nginx's master, it holds the configuration its workers run: the one parsed at start and
+// at each SIGHUP that parses (it reads the file before passing the signal on). A worker started
+// in place of a dead one starts from that, not from the file, which may have been edited since
+// without a reload.
+int run_master(const std::string& config_path, nfv::tls_proxy::Config config, std::size_t workers,
+               const TicketSecret& secret) {
     nfv::platform::SystemClock clock;
     nfv::platform::StderrSink sink;
     nfv::platform::Logger logger(sink, clock, "tls-proxy", config.log_level);
@@ -309,7 +306,7 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
         }
     };
     for (std::size_t i = 0; i < workers; ++i) {
-        const pid_t pid = start_worker(config_path, config_text, i, secret);
+        const pid_t pid = start_worker(config_path, config, i, secret);
         if (pid < 0) {
             logger.error("cannot start a worker", {{"error", std::strerror(errno)}});
             signal_all(SIGTERM);
@@ -341,22 +338,16 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
     auto signals = nfv::platform::io::SignalWatcher::create(
         **loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
             if (signal_number == SIGHUP) {
-                // The workers reload from the file themselves; the master keeps the text for
-                // workers it may start later, if it parses (else they keep the running one).
-                std::string why;
-                if (auto text = nfv::tls_proxy::read_config_text(config_path); !text) {
-                    why = text.error().message;
-                } else if (auto parsed = nfv::tls_proxy::parse_config_file(*text, config_path);
-                           !parsed) {
-                    why = parsed.error().message;
-                } else {
-                    config_text = std::move(*text);
-                }
-                if (!why.empty()) {
+                // The workers reload from the file themselves; the master keeps the parsed
+                // configuration for workers it may start later (if it does not parse, they
+                // start from the running one).
+                if (auto parsed = nfv::tls_proxy::load_config(config_path); !parsed) {
                     logger.warn(
                         "reload: the configuration does not load; workers started from "
                         "now on keep the running one",
-                        {{"error", why}});
+                        {{"error", parsed.error().message}});
+                } else {
+                    config = std::move(*parsed);
                 }
             }
             if (signal_number == SIGHUP || signal_number == SIGUSR1) {
@@ -384,7 +375,7 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
                 {{"worker", index}, {"restarts", restarts.size()}});
             return false;
         }
-        const pid_t pid = start_worker(config_path, config_text, index, secret);
+        const pid_t pid = start_worker(config_path, config, index, secret);
         if (pid < 0) {
             logger.error("cannot restart a worker", {{"error", std::strerror(errno)}});
             return false;
@@ -439,13 +430,8 @@ int run_master(const std::string& config_path, const nfv::tls_proxy::Config& con
 }
 
 int run(const std::string& config_path) {
-    // Validate once here, so that a bad configuration is reported once, by the master.
-    auto text = nfv::tls_proxy::read_config_text(config_path);
-    if (!text) {
-        std::fprintf(stderr, "nfv-tls-proxy: %s\n", text.error().message.c_str());
-        return 1;
-    }
-    auto config = nfv::tls_proxy::parse_config_file(*text, config_path);
+    // Parsed once here, so that a bad configuration is reported once, by the master.
+    auto config = nfv::tls_proxy::load_config(config_path);
     if (!config) {
         std::fprintf(stderr, "nfv-tls-proxy: %s\n", config.error().message.c_str());
         return 1;
@@ -457,15 +443,16 @@ int run(const std::string& config_path) {
         workers = static_cast<std::size_t>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
     }
     if (workers == 1) {
-        return run_worker(config_path, 0, false, secret, &*text);
+        return run_worker(config_path, 0, false, secret, *config);
     }
+    // Certificates and keys too, before any worker starts.
     std::string error;
     nfv::platform::MetricsRegistry scratch;
-    if (!load_snapshot(config_path, scratch, error, nullptr, &*text)) {
+    if (!build_snapshot(*config, scratch, error)) {
         std::fprintf(stderr, "nfv-tls-proxy: %s\n", error.c_str());
         return 1;
     }
-    return run_master(config_path, *config, std::move(*text), workers, secret);
+    return run_master(config_path, std::move(*config), workers, secret);
 }
 
 }  // namespace

@@ -66,6 +66,14 @@ Proxy::~Proxy() {
     plain_.clear();
 }
 
+platform::io::EventLoopOptions worker_loop_options() {
+    platform::io::EventLoopOptions options;
+    options.receive_buffers = 16;
+    options.receive_buffer_size = 64 * 1024;
+    options.completion_send = true;
+    return options;
+}
+
 Result<std::unique_ptr<Proxy>, std::string> Proxy::start(platform::io::EventLoop& loop,
                                                          platform::Logger logger,
                                                          platform::MetricsRegistry& metrics,
