@@ -16,6 +16,14 @@ int ex_data_index() {
     return index;
 }
 
+// AES-256-CBC, fetched from the default provider once: EVP_aes_256_cbc() would make every
+// EVP_*Init_ex() fetch it again (a method-store lookup under a lock, per ticket). Never freed:
+// it lives as long as the process.
+const EVP_CIPHER* ticket_cipher() {
+    static EVP_CIPHER* const cipher = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+    return cipher;
+}
+
 // HMAC-SHA256 with `key` on the MAC context OpenSSL hands the callback.
 bool init_mac(EVP_MAC_CTX* mac, const std::array<unsigned char, TicketKeys::kHmacKeySize>& key) {
     char digest[] = "SHA256";
@@ -68,12 +76,12 @@ int TicketKeys::encrypt(unsigned char* key_name, unsigned char* iv, EVP_CIPHER_C
     if (!current_) {
         return 0;
     }
-    const int iv_length = EVP_CIPHER_get_iv_length(EVP_aes_256_cbc());
-    if (RAND_bytes(iv, iv_length) != 1) {
+    if (ticket_cipher() == nullptr ||
+        RAND_bytes(iv, EVP_CIPHER_get_iv_length(ticket_cipher())) != 1) {
         return -1;
     }
     std::memcpy(key_name, current_->name.data(), kNameSize);
-    if (EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, current_->aes.data(), iv) != 1 ||
+    if (EVP_EncryptInit_ex(cipher, ticket_cipher(), nullptr, current_->aes.data(), iv) != 1 ||
         !init_mac(mac, current_->hmac)) {
         return -1;
     }
@@ -95,7 +103,8 @@ int TicketKeys::decrypt(const unsigned char* key_name, const unsigned char* iv,
     } else {
         return 0;
     }
-    if (EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key->aes.data(), iv) != 1 ||
+    if (ticket_cipher() == nullptr ||
+        EVP_DecryptInit_ex(cipher, ticket_cipher(), nullptr, key->aes.data(), iv) != 1 ||
         !init_mac(mac, key->hmac)) {
         return -1;
     }
