@@ -1,5 +1,6 @@
 #include "nfv/platform/io/socket_address.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -135,27 +136,55 @@ bool operator==(const SocketAddress& a, const SocketAddress& b) {
     return true;
 }
 
-bool SocketAddress::is_ipv4_mapped() const {
+std::optional<std::array<std::uint8_t, 4>> SocketAddress::ipv4_octets() const {
+    if (family() != AF_INET) {
+        return std::nullopt;
+    }
+    sockaddr_in in{};
+    std::memcpy(&in, &storage_, sizeof(in));
+    std::array<std::uint8_t, 4> octets{};
+    std::memcpy(octets.data(), &in.sin_addr, octets.size());
+    return octets;
+}
+
+std::optional<std::array<std::uint8_t, 16>> SocketAddress::ipv6_octets() const {
     if (family() != AF_INET6) {
-        return false;
+        return std::nullopt;
     }
     sockaddr_in6 in6{};
     std::memcpy(&in6, &storage_, sizeof(in6));
+    std::array<std::uint8_t, 16> octets{};
+    std::memcpy(octets.data(), &in6.sin6_addr, octets.size());
+    return octets;
+}
+
+bool SocketAddress::is_unspecified() const {
+    const auto all_zero = [](const auto& octets) {
+        return std::ranges::all_of(octets, [](std::uint8_t octet) { return octet == 0; });
+    };
+    if (const auto v4 = ipv4_octets()) {
+        return all_zero(*v4);
+    }
+    if (const auto v6 = ipv6_octets()) {
+        return all_zero(*v6);
+    }
+    return false;
+}
+
+bool SocketAddress::is_ipv4_mapped() const {
     static constexpr std::array<std::uint8_t, 12> kPrefix = {0, 0, 0, 0, 0,    0,
                                                              0, 0, 0, 0, 0xff, 0xff};
-    return std::memcmp(&in6.sin6_addr, kPrefix.data(), kPrefix.size()) == 0;
+    const auto v6 = ipv6_octets();
+    return v6 && std::equal(kPrefix.begin(), kPrefix.end(), v6->begin());
 }
 
 SocketAddress SocketAddress::unmapped() const {
     if (!is_ipv4_mapped()) {
         return *this;
     }
-    sockaddr_in6 in6{};
-    std::memcpy(&in6, &storage_, sizeof(in6));
+    const auto v6 = *ipv6_octets();
     std::array<std::uint8_t, 4> octets{};
-    std::memcpy(octets.data(),
-                reinterpret_cast<const std::uint8_t*>(&in6.sin6_addr) + 12,  // NOLINT
-                octets.size());
+    std::copy(v6.end() - 4, v6.end(), octets.begin());
     return ipv4(octets, port());
 }
 

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 namespace nfv::dnsvizor::server {
@@ -48,20 +46,14 @@ std::string where(const net::IpAddress& address, std::uint16_t port) {
 }  // namespace
 
 net::IpAddress ip_of(const SocketAddress& address) {
-    if (address.family() == AF_INET) {
-        const auto* in = reinterpret_cast<const sockaddr_in*>(address.data());  // NOLINT: OS API
-        std::array<std::uint8_t, 4> octets{};
-        std::memcpy(octets.data(), &in->sin_addr, octets.size());
-        return net::Ipv4Address(octets);
+    const SocketAddress plain = address.unmapped();
+    if (const auto v4 = plain.ipv4_octets()) {
+        return net::Ipv4Address(*v4);
     }
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(address.data());  // NOLINT: OS API
-    std::array<std::uint8_t, 16> octets{};
-    std::memcpy(octets.data(), &in6->sin6_addr, octets.size());
-    const net::Ipv6Address v6(octets);
-    if (auto v4 = v6.to_v4_mapped()) {
-        return *v4;
+    if (const auto v6 = plain.ipv6_octets()) {
+        return net::Ipv6Address(*v6);
     }
-    return v6;
+    return {};
 }
 
 SocketAddress socket_address(const net::IpAddress& address, std::uint16_t port) {

@@ -1,9 +1,6 @@
 #include "runtime/connection.hpp"
 
 #include <array>
-#include <cstring>
-
-#include <netinet/in.h>
 
 #include "http_redirect.hpp"
 #include "proxy_protocol.hpp"
@@ -17,19 +14,11 @@ using platform::io::TcpCallbacks;
 using platform::io::TcpStream;
 
 net::IpAddress ip_of(const SocketAddress& address) {
-    if (address.family() == AF_INET) {
-        sockaddr_in in{};
-        std::memcpy(&in, address.data(), sizeof in);
-        std::array<std::uint8_t, 4> octets{};
-        std::memcpy(octets.data(), &in.sin_addr, 4);
-        return net::Ipv4Address(octets);
+    if (const auto v4 = address.ipv4_octets()) {
+        return net::Ipv4Address(*v4);
     }
-    if (address.family() == AF_INET6) {
-        sockaddr_in6 in6{};
-        std::memcpy(&in6, address.data(), sizeof in6);
-        std::array<std::uint8_t, 16> octets{};
-        std::memcpy(octets.data(), &in6.sin6_addr, 16);
-        return net::Ipv6Address(octets);
+    if (const auto v6 = address.ipv6_octets()) {
+        return net::Ipv6Address(*v6);
     }
     return {};
 }

@@ -1,9 +1,7 @@
 #include "runtime/proxy.hpp"
 
-#include <cstring>
 #include <optional>
 
-#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "nfv/platform/metrics_format.hpp"
@@ -17,18 +15,6 @@ using platform::io::SocketAddress;
 using platform::io::UniqueFd;
 
 constexpr std::size_t kScratchSize = 64 * 1024;
-
-// True for 0.0.0.0 and ::, whose connections may arrive on any local address.
-bool is_wildcard(const SocketAddress& address) {
-    if (address.family() == AF_INET) {
-        sockaddr_in in{};
-        std::memcpy(&in, address.data(), sizeof(in));
-        return in.sin_addr.s_addr == htonl(INADDR_ANY);
-    }
-    sockaddr_in6 in6{};
-    std::memcpy(&in6, address.data(), sizeof(in6));
-    return std::memcmp(&in6.sin6_addr, &in6addr_any, sizeof(in6addr_any)) == 0;
-}
 
 // The address the client connected to (our side of the accepted socket).
 SocketAddress local_address_of(int fd, const SocketAddress& fallback) {
@@ -103,7 +89,8 @@ Result<void, std::string> Proxy::listen_all() {
         // A listener bound to one address and port accepts every connection on exactly that
         // address: no getsockname() per connection (the PROXY header needs it).
         const std::optional<SocketAddress> fixed_local =
-            is_wildcard(*address) || address->port() == 0 ? std::nullopt : std::optional(*address);
+            address->is_unspecified() || address->port() == 0 ? std::nullopt
+                                                              : std::optional(*address);
         auto listener = platform::io::TcpListener::listen(
             loop_, *address, options,
             [this, http_redirect, metrics, fixed_local](UniqueFd fd, const SocketAddress& peer) {

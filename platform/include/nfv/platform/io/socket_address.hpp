@@ -46,6 +46,13 @@ public:
     [[nodiscard]] static constexpr socklen_t capacity() { return sizeof(sockaddr_storage); }
     void set_length(socklen_t length) { length_ = length; }
 
+    /// The address octets, in network order: of an AF_INET address (nullopt otherwise)...
+    [[nodiscard]] std::optional<std::array<std::uint8_t, 4>> ipv4_octets() const;
+    /// ... and of an AF_INET6 one (nullopt otherwise).
+    [[nodiscard]] std::optional<std::array<std::uint8_t, 16>> ipv6_octets() const;
+    /// True for 0.0.0.0 and :: (a listener bound there takes connections to any local address).
+    [[nodiscard]] bool is_unspecified() const;
+
     /// True for an IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 §2.5.5.2), which a
     /// dual-stack AF_INET6 socket reports for IPv4 peers.
     [[nodiscard]] bool is_ipv4_mapped() const;
