@@ -298,6 +298,9 @@ Limits parse_limits(const json& v, const std::string& path) {
     if (const json* m = obj.get("max_connections")) {
         out.max_connections = as_count(*m, obj.path("max_connections"), 1, 10'000'000);
     }
+    if (const json* b = obj.get("buffer_bytes")) {
+        out.buffer_bytes = as_count(*b, obj.path("buffer_bytes"), 4096, 64ULL * 1024 * 1024);
+    }
     obj.finish();
     return out;
 }

@@ -106,6 +106,10 @@ struct TlsPolicy {
 
 struct Limits {
     std::size_t max_connections = 10000;
+    // Flow control: once this many bytes wait to be written to one side of a connection,
+    // reading from the other side stops until that side has taken them all (nginx's stream
+    // proxy stops at its 16 KiB proxy_buffer_size; more keeps bulk transfers streaming).
+    std::size_t buffer_bytes = 256 * 1024;
 };
 
 struct Config {

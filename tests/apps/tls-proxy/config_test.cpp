@@ -20,7 +20,7 @@ constexpr const char* kMinimal = R"({
   ],
   "default_route": "echo",
   "timeouts": {"handshake": 2.5, "idle": 60, "connect": 1},
-  "limits": {"max_connections": 500},
+  "limits": {"max_connections": 500, "buffer_bytes": 65536},
   "session_tickets": {"enabled": false, "rotation": 7200},
   "workers": "auto",
   "tls": {"min_version": "1.3", "ciphersuites": "TLS_AES_256_GCM_SHA384", "groups": ["X25519", "P-256"]},
@@ -66,6 +66,7 @@ TEST(Config, ParsesEveryField) {
     EXPECT_EQ(c.timeouts.handshake, std::chrono::milliseconds(2500));
     EXPECT_EQ(c.timeouts.idle, std::chrono::seconds(60));
     EXPECT_EQ(c.limits.max_connections, 500U);
+    EXPECT_EQ(c.limits.buffer_bytes, 65536U);
     EXPECT_EQ(c.session_tickets.rotation, std::chrono::hours(2));
     EXPECT_FALSE(c.session_tickets.enabled);
     EXPECT_EQ(c.workers, 0U);
@@ -113,6 +114,10 @@ TEST(Config, RejectsBadValuesWithTheirPath) {
     text = kMinimal;
     text.replace(text.find("2.5"), 3, "-1");
     EXPECT_NE(error_of(text).find("/timeouts/handshake"), std::string::npos);
+
+    text = kMinimal;
+    text.replace(text.find("65536"), 5, "1024");
+    EXPECT_NE(error_of(text).find("/limits/buffer_bytes"), std::string::npos) << error_of(text);
 
     text = kMinimal;
     text.replace(text.find("\"echo\","), 7, "\"web\",");

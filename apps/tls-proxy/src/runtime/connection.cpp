@@ -23,11 +23,6 @@ net::IpAddress ip_of(const SocketAddress& address) {
     return {};
 }
 
-// Flow control: once this much waits to be written to one side, reading from the other side
-// stops until it has all been written (nginx's stream proxy stops at its 16 KiB proxy buffer;
-// more here keeps bulk transfers streaming, and the kernel's socket buffers hold more still).
-constexpr std::size_t kQueuedBytesLimit = 256 * 1024;
-
 constexpr std::string_view kBadGatewayBody =
     "<html><head><title>502 Bad Gateway</title></head>"
     "<body><h1>502 Bad Gateway</h1><p>No backend is available.</p></body></html>\n";
@@ -204,7 +199,7 @@ void Connection::pump_session() {
             fail_closed("backend write failed");
             return;
         }
-        if (backend_->pending_write_bytes() > kQueuedBytesLimit) {
+        if (backend_->pending_write_bytes() > snapshot_->config().limits.buffer_bytes) {
             client_->pause_reading();  // the backend reads slower than the client sends
         }
     }
@@ -377,7 +372,7 @@ void Connection::on_backend_data(std::span<const std::byte> data) {
         return;
     }
     flush_to_client();
-    if (!retired_ && client_->pending_write_bytes() > kQueuedBytesLimit) {
+    if (!retired_ && client_->pending_write_bytes() > snapshot_->config().limits.buffer_bytes) {
         backend_->pause_reading();  // the client reads slower than the backend sends
     }
 }
