@@ -11,7 +11,9 @@
 # the configuration and certificate as nobody.
 # A worker killed with SIGKILL is replaced by a new one that serves (and rebinds the metrics
 # endpoint) the configuration last loaded, even if the file was edited since without SIGHUP; a
-# sixth crash within a minute makes the master give up with exit code 1.
+# sixth crash within a minute makes the master give up with exit code 1. A SIGHUP with a file
+# that parses but does not load (a missing certificate) changes nothing: a worker restarted
+# after it still runs the last configuration that loaded.
 source "$NFV_SOURCE_DIR/tests/interop/lib.sh"
 nfv_require_root_netns
 nfv_require_cmd nginx curl openssl
@@ -55,11 +57,11 @@ NGINX
 nfv_spawn "$be" nginx nginx -c "$T/nginx/nginx.conf" -g 'daemon off;'
 nfv_wait_for_tcp_port "$be" 8080 10
 
-write_config() { # $1 = extra route JSON
+write_config() { # $1 = extra route JSON, $2 = certificate chain file (default w.pem)
   cat >"$T/proxy.json.new" <<JSON
 {
   "listeners": [{"address": "10.49.0.1:443"}],
-  "certificates": [{"names": ["w.test", "new.test"], "chain": "w.pem", "key": "w.key"}],
+  "certificates": [{"names": ["w.test", "new.test"], "chain": "${2:-w.pem}", "key": "w.key"}],
   "routes": [{"name": "web", "sni": ["w.test"], "backends": ["10.49.0.130:8080"]}$1],
   "workers": 2,
   "metrics": {"address": "10.49.0.1:9100"},
@@ -163,6 +165,27 @@ done
 metrics=$(nfv_in "$cli" curl -sS --max-time 10 http://10.49.0.1:9100/metrics)
 grep -q "^tls_proxy_route_connections_total" <<<"$metrics" || nfv_fail "the restarted worker serves no metrics: $metrics"
 nfv_log "ok: worker $victim killed with SIGKILL was replaced; it runs the last reloaded configuration; 24 requests and metrics served"
+
+# A reload that parses but does not load (the certificate chain is missing): the workers keep
+# the running configuration, and so does the master for a worker it restarts afterwards.
+write_config "" missing.pem
+kill -HUP "$proxy_pid"
+nfv_wait_until 10 "the master refused the reload" \
+  grep -q "reload: the configuration does not load" "$(nfv_logfile proxy)"
+nfv_wait_until 10 "both workers refused the reload" \
+  bash -c "[ \$(grep -c 'reload failed' '$(nfv_logfile proxy)') -ge 2 ]"
+victim=$(pgrep -P "$proxy_pid" | head -1)
+kill -KILL "$victim"
+nfv_wait_until 10 "a new worker in place of $victim" \
+  bash -c "[ \$(pgrep -P $proxy_pid | grep -vxc $victim) -eq 2 ]"
+nfv_wait_until 10 "two workers listening again" \
+  bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+for i in $(seq 1 12); do
+  body=$(get new.test)
+  [ "$body" = hello ] || nfv_fail "request $i after a refused reload and a worker restart: $body"
+done
+nfv_log "ok: a reload that does not load is refused by the master too; a worker restarted after it serves the running configuration (12 requests)"
+write_config ""
 
 kill -TERM "$proxy_pid"
 nfv_wait_until 15 "master exit" bash -c "! kill -0 $proxy_pid 2>/dev/null"

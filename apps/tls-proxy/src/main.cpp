@@ -338,16 +338,22 @@ int run_master(const std::string& config_path, nfv::tls_proxy::Config config, st
     auto signals = nfv::platform::io::SignalWatcher::create(
         **loop, nfv::platform::io::SignalWatcher::kDefaultSignals, [&](int signal_number) {
             if (signal_number == SIGHUP) {
-                // The workers reload from the file themselves; the master keeps the parsed
-                // configuration for workers it may start later (if it does not parse, they
-                // start from the running one).
+                // The workers reload from the file themselves; the master keeps the
+                // configuration for workers it may start later only if it loads as a whole
+                // (parses, and its certificates, keys and backends load), as the workers only
+                // switch to one that does: else a restarted worker starts from the running one.
+                std::string error;
+                nfv::platform::MetricsRegistry scratch;
                 if (auto parsed = nfv::tls_proxy::load_config(config_path); !parsed) {
+                    error = parsed.error().message;
+                } else if (build_snapshot(*parsed, scratch, error)) {
+                    config = std::move(*parsed);
+                }
+                if (!error.empty()) {
                     logger.warn(
                         "reload: the configuration does not load; workers started from "
                         "now on keep the running one",
-                        {{"error", parsed.error().message}});
-                } else {
-                    config = std::move(*parsed);
+                        {{"error", error}});
                 }
             }
             if (signal_number == SIGHUP || signal_number == SIGUSR1) {
