@@ -37,7 +37,7 @@ bench_report() {
   else
     ratio=$(awk -v o="$ours" -v r="$ref" 'BEGIN { if (o == 0) print "inf"; else printf "%.2f", r / o }')
   fi
-  echo "ratio: $metric $ratio ($better is better)"
+  echo "ratio: $metric $ratio ($better is better; above 1: ours ahead)"
 }
 
 # bench_rss_kib PID: resident set size of a process in KiB.
