@@ -94,6 +94,14 @@ for pid in $(pgrep -P "$proxy_pid"); do
 done
 nfv_log "ok: the master and both workers run as nobody"
 
+# kill -9 worker PID $1; wait until the master has started another and both listen on 443.
+kill_worker_and_await_its_replacement() {
+  kill -KILL "$1"
+  nfv_wait_until 10 "a new worker in place of $1" \
+    bash -c "[ \$(pgrep -P $proxy_pid | grep -vxc $1) -eq 2 ]"
+  nfv_wait_until 10 "two workers listening again" \
+    bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+}
 get() { # SNI
   nfv_in "$cli" curl -sS --max-time 10 --resolve "$1:443:10.49.0.1" --cacert "$T/w.pem" \
     "https://$1/" 2>&1
@@ -144,11 +152,7 @@ nfv_log "ok: the route added by SIGHUP answers on every worker (12 requests)"
 write_config ""
 victim=$(nfv_in "$px" ss -Hltnp 'sport = :9100' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
 [ -n "$victim" ] || nfv_fail "no process owns the metrics listener"
-kill -KILL "$victim"
-nfv_wait_until 10 "a new worker in place of $victim" \
-  bash -c "[ \$(pgrep -P $proxy_pid | grep -vxc $victim) -eq 2 ]"
-nfv_wait_until 10 "two workers listening again" \
-  bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+kill_worker_and_await_its_replacement "$victim"
 nfv_wait_for_tcp_port "$px" 9100 10
 grep -q "worker restarted" "$(nfv_logfile proxy)" || nfv_fail "the master logged no restart"
 for pid in $(pgrep -P "$proxy_pid"); do
@@ -175,11 +179,7 @@ nfv_wait_until 10 "the master refused the reload" \
 nfv_wait_until 10 "both workers refused the reload" \
   bash -c "[ \$(grep -c 'reload failed' '$(nfv_logfile proxy)') -ge 2 ]"
 victim=$(pgrep -P "$proxy_pid" | head -1)
-kill -KILL "$victim"
-nfv_wait_until 10 "a new worker in place of $victim" \
-  bash -c "[ \$(pgrep -P $proxy_pid | grep -vxc $victim) -eq 2 ]"
-nfv_wait_until 10 "two workers listening again" \
-  bash -c "[ \$(ip netns exec '$px' ss -Hltn 'sport = :443' | wc -l) -eq 2 ]"
+kill_worker_and_await_its_replacement "$victim"
 for i in $(seq 1 12); do
   body=$(get new.test)
   [ "$body" = hello ] || nfv_fail "request $i after a refused reload and a worker restart: $body"

@@ -34,7 +34,6 @@
 
 namespace nfv::tls_proxy {
 
-/// How this process shares the listeners with other worker processes.
 /// The event loop a Proxy runs best on (nfv-tls-proxy's workers and the tests use it):
 /// completion receives through the loop's buffer ring where the kernel has it (6.12+; the
 /// bytes come with the completion, no read() per TLS record; 16 x 64 KiB: small receives share
@@ -43,6 +42,7 @@ namespace nfv::tls_proxy {
 /// whole iteration instead of one each).
 [[nodiscard]] platform::io::EventLoopOptions worker_loop_options();
 
+/// How this process shares the listeners with other worker processes.
 struct ProxyOptions {
     bool reuse_port = false;    // SO_REUSEPORT on every listener (several workers)
     bool serve_metrics = true;  // bind the metrics listener (the first worker only)
